@@ -1,0 +1,326 @@
+/* `gpuopt run`: parse the flags, build context / problem / optimizer, minimize, report. */
+#include <signal.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "progress.h"
+#include "run.h"
+#include "suggest.h"
+
+#define DEFAULT_DIM 10 /* for problems of any dimension */
+
+typedef struct run_args {
+    const char *problem, *algorithm, *backend;
+    size_t dim;
+    int dim_given;
+    uint64_t seed;
+    int seed_given;
+    int threads;
+    int threads_given;
+    const char **options; /* "key=value" texts, in order */
+    size_t n_options;
+    int json, quiet;
+} run_args;
+
+enum { F_PROBLEM, F_DIM, F_ALGORITHM, F_BACKEND, F_SEED, F_THREADS, F_OPTION, F_JSON, F_QUIET };
+static const cli_flag run_flags[] = {
+    [F_PROBLEM] = {"--problem", 1}, [F_DIM] = {"--dim", 1},         [F_ALGORITHM] = {"--algorithm", 1},
+    [F_BACKEND] = {"--backend", 1}, [F_SEED] = {"--seed", 1},       [F_THREADS] = {"--threads", 1},
+    [F_OPTION] = {"--option", 1},   [F_JSON] = {"--json", 0},       [F_QUIET] = {"--quiet", 0},
+};
+
+/* ------------------------------------------------------------------ flags */
+
+static int check_option_text(const char *text)
+{
+    const char *eq = strchr(text, '=');
+    if (eq == NULL)
+        return cli_fail(CLI_EXIT_USAGE, "--option expects KEY=VALUE, got '%s'", text);
+    if (eq == text)
+        return cli_fail(CLI_EXIT_USAGE, "--option '%s' has no key before '='", text);
+    return CLI_EXIT_OK;
+}
+
+static int apply_flag(run_args *a, int flag, const char *value)
+{
+    switch (flag) {
+    case F_PROBLEM: a->problem = value; return CLI_EXIT_OK;
+    case F_ALGORITHM: a->algorithm = value; return CLI_EXIT_OK;
+    case F_BACKEND: a->backend = value; return CLI_EXIT_OK;
+    case F_JSON: a->json = 1; return CLI_EXIT_OK;
+    case F_QUIET: a->quiet = 1; return CLI_EXIT_OK;
+    case F_DIM: a->dim_given = 1; return cli_parse_positive_size("--dim", value, &a->dim);
+    case F_SEED: a->seed_given = 1; return cli_parse_uint64("--seed", value, &a->seed);
+    case F_THREADS:
+        a->threads_given = 1;
+        return cli_parse_nonnegative_int("--threads", value, &a->threads);
+    case F_OPTION:
+        a->options[a->n_options++] = value;
+        return check_option_text(value);
+    default: return cli_fail(CLI_EXIT_USAGE, "internal: unhandled flag");
+    }
+}
+
+/* Returns -1 to go on with the run, else the exit code (0 after --help). */
+static int parse_run_args(int argc, char **argv, run_args *a)
+{
+    cli_scanner sc = {argc, argv, 0, "run"};
+    for (;;) {
+        const char *value = NULL;
+        int flag = cli_scan_next(&sc, run_flags, sizeof run_flags / sizeof run_flags[0], &value);
+        if (flag == CLI_SCAN_END)
+            break;
+        if (flag == CLI_SCAN_HELP) {
+            cli_help_run();
+            return CLI_EXIT_OK;
+        }
+        if (flag == CLI_SCAN_ERROR)
+            return CLI_EXIT_USAGE;
+        if (flag == CLI_SCAN_POSITIONAL)
+            return cli_fail(CLI_EXIT_USAGE, "unexpected argument '%s' for 'run'", value);
+        int rc = apply_flag(a, flag, value);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+    if (a->problem == NULL)
+        return cli_fail(CLI_EXIT_USAGE, "run needs --problem NAME (see 'gpuopt problems')");
+    if (a->algorithm == NULL)
+        return cli_fail(CLI_EXIT_USAGE, "run needs --algorithm NAME (see 'gpuopt algorithms')");
+    return -1;
+}
+
+/* ----------------------------------------------------------- failures */
+
+static const char *message_or(const char *errmsg, gpuopt_status st)
+{
+    return errmsg != NULL && errmsg[0] != '\0' ? errmsg : gpuopt_status_text(st);
+}
+
+static int is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '-';
+}
+
+/* 1 when word occurs in text as a whole name (not inside a longer one). */
+static int contains_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(text, word); p != NULL; p = strstr(p + 1, word))
+        if ((p == text || !is_name_char(p[-1])) && !is_name_char(p[n]))
+            return 1;
+    return 0;
+}
+
+/* 1 when the message names one of the close matches ("a, b or c"). */
+static int names_a_match(const char *errmsg, const char *matches)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", matches);
+    for (char *tok = strtok(copy, ", "); tok != NULL; tok = strtok(NULL, ", "))
+        if (strcmp(tok, "or") != 0 && contains_word(errmsg, tok))
+            return 1;
+    return 0;
+}
+
+/* Fails with the library's message, adding close matches when it names none of them. */
+static int fail_unknown(gpuopt_status st, const char *errmsg, const char *what, const char *name,
+                        const char *matches, const char *list_command)
+{
+    int named = errmsg != NULL && matches[0] != '\0' && names_a_match(errmsg, matches);
+    if (errmsg != NULL && errmsg[0] != '\0') {
+        if (named || matches[0] == '\0')
+            return cli_fail(cli_exit_code_for(st), "%s", errmsg);
+        return cli_fail(cli_exit_code_for(st), "%s; did you mean %s?", errmsg, matches);
+    }
+    if (matches[0] != '\0')
+        return cli_fail(cli_exit_code_for(st), "unknown %s '%s'; did you mean %s?", what, name,
+                        matches);
+    return cli_fail(cli_exit_code_for(st), "unknown %s '%s' (see 'gpuopt %s')", what, name,
+                    list_command);
+}
+
+/* ------------------------------------------------------------ building */
+
+static int open_context(const run_args *a, cli_run_session *s)
+{
+    const char *backend = a->backend != NULL ? a->backend : "auto";
+    gpuopt_status st = gpuopt_context_create(&s->ctx, backend);
+    if (st != GPUOPT_SUCCESS) {
+        const char *msg = s->ctx != NULL ? gpuopt_context_errmsg(s->ctx) : NULL;
+        if (st == GPUOPT_ERR_UNKNOWN_BACKEND) {
+            char matches[256];
+            cli_suggest_backend(backend, matches, sizeof matches);
+            return fail_unknown(st, msg, "backend", backend, matches, "backends");
+        }
+        return cli_fail(cli_exit_code_for(st), "backend '%s': %s", backend, message_or(msg, st));
+    }
+    if (a->threads_given && (st = gpuopt_context_set_threads(s->ctx, a->threads)) != 0)
+        return cli_fail(cli_exit_code_for(st), "--threads %d: %s", a->threads,
+                        message_or(gpuopt_context_errmsg(s->ctx), st));
+    if (a->seed_given && (st = gpuopt_context_set_seed(s->ctx, a->seed)) != 0)
+        return cli_fail(cli_exit_code_for(st), "--seed: %s",
+                        message_or(gpuopt_context_errmsg(s->ctx), st));
+    return CLI_EXIT_OK;
+}
+
+static size_t run_dimension(const run_args *a)
+{
+    if (a->dim_given)
+        return a->dim;
+    const gpuopt_problem_info *info = gpuopt_problem_info_find(a->problem);
+    return info != NULL && info->fixed_dim > 0 ? info->fixed_dim : DEFAULT_DIM;
+}
+
+static int open_problem(const run_args *a, cli_run_session *s)
+{
+    size_t dim = run_dimension(a);
+    gpuopt_status st = gpuopt_problem_create_builtin(&s->problem, a->problem, dim);
+    if (st == GPUOPT_SUCCESS)
+        return CLI_EXIT_OK;
+    const char *msg = s->problem != NULL ? gpuopt_problem_errmsg(s->problem) : NULL;
+    if (st == GPUOPT_ERR_UNKNOWN_PROBLEM) {
+        char matches[256];
+        cli_suggest_problem(a->problem, matches, sizeof matches);
+        return fail_unknown(st, msg, "problem", a->problem, matches, "problems");
+    }
+    const gpuopt_problem_info *info = gpuopt_problem_info_find(a->problem);
+    if (st == GPUOPT_ERR_BAD_DIMENSION && (msg == NULL || msg[0] == '\0') && info != NULL &&
+        info->fixed_dim > 0)
+        return cli_fail(CLI_EXIT_USAGE, "problem '%s' has dimension %zu; --dim %zu given",
+                        a->problem, info->fixed_dim, dim);
+    return cli_fail(cli_exit_code_for(st), "problem '%s' at dim %zu: %s", a->problem, dim,
+                    message_or(msg, st));
+}
+
+static int open_optimizer(const run_args *a, cli_run_session *s)
+{
+    gpuopt_status st = gpuopt_optimizer_create(&s->opt, s->ctx, a->algorithm);
+    if (st != GPUOPT_SUCCESS) {
+        const char *msg = s->opt != NULL ? gpuopt_optimizer_errmsg(s->opt)
+                                         : gpuopt_context_errmsg(s->ctx);
+        if (st == GPUOPT_ERR_UNKNOWN_ALGORITHM) {
+            char matches[256];
+            cli_suggest_algorithm(a->algorithm, matches, sizeof matches);
+            return fail_unknown(st, msg, "algorithm", a->algorithm, matches, "algorithms");
+        }
+        return cli_fail(cli_exit_code_for(st), "algorithm '%s': %s", a->algorithm,
+                        message_or(msg, st));
+    }
+    for (size_t i = 0; i < a->n_options; ++i) {
+        st = gpuopt_optimizer_set_option(s->opt, a->options[i]);
+        if (st != GPUOPT_SUCCESS)
+            return cli_fail(cli_exit_code_for(st), "--option %s: %s", a->options[i],
+                            message_or(gpuopt_optimizer_errmsg(s->opt), st));
+    }
+    return CLI_EXIT_OK;
+}
+
+static void close_session(cli_run_session *s)
+{
+    gpuopt_result_destroy(&s->result);
+    gpuopt_optimizer_destroy(&s->opt);
+    gpuopt_problem_destroy(&s->problem);
+    gpuopt_context_destroy(&s->ctx);
+}
+
+/* ------------------------------------------------------------- Ctrl-C */
+
+static volatile sig_atomic_t interrupted;
+static gpuopt_optimizer *volatile running_optimizer;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    if (running_optimizer != NULL)
+        gpuopt_optimizer_interrupt(running_optimizer);
+    /* a second Ctrl-C ends the process the usual way */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGINT, &dfl, NULL);
+}
+
+/* The handler is installed even when SIGINT was inherited as ignored (background jobs of
+ * non-interactive shells), so that `kill -INT` always ends a run cleanly. */
+static void install_sigint(gpuopt_optimizer *opt, struct sigaction *previous)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    running_optimizer = opt;
+    sigaction(SIGINT, &sa, previous);
+}
+
+static void restore_sigint(const struct sigaction *previous)
+{
+    sigaction(SIGINT, previous, NULL);
+    running_optimizer = NULL;
+}
+
+/* -------------------------------------------------------------- run */
+
+static int minimize(const run_args *a, cli_run_session *s)
+{
+    cli_progress bar;
+    struct sigaction previous;
+    cli_progress_init(&bar, stderr, !a->quiet && isatty(STDERR_FILENO), &interrupted);
+    gpuopt_status st = gpuopt_optimizer_set_progress(s->opt, cli_progress_update, &bar);
+    if (st != GPUOPT_SUCCESS)
+        return cli_fail(CLI_EXIT_RUNTIME, "progress: %s",
+                        message_or(gpuopt_optimizer_errmsg(s->opt), st));
+    install_sigint(s->opt, &previous);
+    st = gpuopt_minimize(s->opt, s->problem, &s->result);
+    restore_sigint(&previous);
+    cli_progress_clear(&bar);
+    if (st < 0)
+        return cli_fail(cli_exit_code_for(st), "run failed: %s",
+                        message_or(gpuopt_optimizer_errmsg(s->opt), st));
+    if (s->result == NULL)
+        return cli_fail(CLI_EXIT_RUNTIME, "run ended (%s) without a result",
+                        gpuopt_status_text(st));
+    return CLI_EXIT_OK;
+}
+
+static int finish_output(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_fail(CLI_EXIT_RUNTIME, "cannot write the result to stdout");
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_run(int argc, char **argv)
+{
+    run_args a;
+    memset(&a, 0, sizeof a);
+    a.options = calloc((size_t)argc + 1, sizeof *a.options);
+    if (a.options == NULL)
+        return cli_fail(CLI_EXIT_RUNTIME, "out of memory");
+    int rc = parse_run_args(argc, argv, &a);
+    cli_run_session s = {NULL, NULL, NULL, NULL};
+    if (rc < 0)
+        rc = open_context(&a, &s);
+    if (rc == CLI_EXIT_OK && s.ctx != NULL)
+        rc = open_problem(&a, &s);
+    if (rc == CLI_EXIT_OK && s.problem != NULL)
+        rc = open_optimizer(&a, &s);
+    if (rc == CLI_EXIT_OK && s.opt != NULL)
+        rc = minimize(&a, &s);
+    if (rc == CLI_EXIT_OK && s.result != NULL) {
+        if (a.json)
+            cli_run_write_json(&s, stdout);
+        else
+            cli_run_write_text(&s, stdout);
+        rc = finish_output();
+    }
+    close_session(&s);
+    free(a.options);
+    return rc;
+}

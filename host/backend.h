@@ -1,0 +1,140 @@
+/* A backend is a table of operations over its own memory (SUNDIALS N_Vector style).
+ *
+ * Required ops: every backend implements them. Optional ops may be NULL; the gpuopt_backend_*
+ * wrappers in host/backend.c then fall back to required ones (e.g. copy = read + write).
+ * The CPU backend (host/cpu/) implements everything and is the reference.
+ *
+ * Device memory is an opaque gpuopt_dptr (a host pointer on the CPU backend, a cl_mem on
+ * OpenCL, a device pointer on CUDA); offsets are given separately, in bytes, so that handles
+ * need no pointer arithmetic. */
+#ifndef GPUOPT_HOST_BACKEND_H
+#define GPUOPT_HOST_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpuopt.h"
+
+typedef void *gpuopt_dptr;
+typedef struct gpuopt_backend gpuopt_backend;
+struct gpuopt_de_args;  /* src/algorithms/de.h */
+struct gpuopt_pso_args; /* src/algorithms/pso.h */
+
+/* What the backend evaluates: a built-in problem (by id) or a host callback. */
+typedef struct gpuopt_eval_target {
+    size_t dim;
+    gpuopt_criterion_kind kind;
+    size_t n_outputs; /* 1 for scalar */
+    int builtin_id;   /* >= 0: a built-in problem evaluated by the backend's own code */
+    gpuopt_batch_fn batch_fn;
+    gpuopt_point_fn point_fn;
+    void *user;
+    int thread_safe; /* host callbacks may be called from several threads */
+} gpuopt_eval_target;
+
+/* How non-finite criterion values are handled (error_handling=continue replaces them). */
+typedef struct gpuopt_penalty {
+    int replace;         /* 0: only count them (error_handling=raise) */
+    double constant;     /* penalty = constant + slope * ||x - x0||_2 */
+    double slope;
+    gpuopt_dptr x0;      /* dim values on the backend */
+} gpuopt_penalty;
+
+typedef struct gpuopt_device_info {
+    char name[128];
+    char vendor[128];
+    uint64_t memory_bytes;
+    int compute_units;
+    int double_support;
+} gpuopt_device_info;
+
+typedef struct gpuopt_backend_ops {
+    const char *name;  /* "cpu", "opencl", "cuda" */
+    unsigned kind;     /* GPUOPT_BACKEND_* */
+    int is_gpu;
+
+    /* ---- lifecycle and discovery */
+    /* Number of usable devices (0 when compiled in but none present); why is set when 0. */
+    int (*device_count)(char *why, size_t why_len);
+    gpuopt_status (*device_info)(int index, gpuopt_device_info *info);
+    gpuopt_status (*open)(gpuopt_backend *b, int device_index);
+    void (*close)(gpuopt_backend *b);
+
+    /* ---- required: memory */
+    gpuopt_status (*alloc)(gpuopt_backend *b, size_t bytes, gpuopt_dptr *out);
+    void (*release)(gpuopt_backend *b, gpuopt_dptr p);
+    gpuopt_status (*write)(gpuopt_backend *b, gpuopt_dptr dst, size_t dst_offset, const void *src,
+                           size_t bytes);
+    gpuopt_status (*read)(gpuopt_backend *b, void *dst, gpuopt_dptr src, size_t src_offset,
+                          size_t bytes);
+    gpuopt_status (*synchronize)(gpuopt_backend *b);
+
+    /* ---- required: evaluation. raw holds n x n_outputs outputs (may equal f for scalar kinds);
+     * f receives the aggregated scalar value of each point. */
+    gpuopt_status (*evaluate)(gpuopt_backend *b, const gpuopt_eval_target *t, gpuopt_dptr X,
+                              size_t n, gpuopt_dptr raw, gpuopt_dptr f);
+    gpuopt_status (*aggregate)(gpuopt_backend *b, gpuopt_criterion_kind kind, gpuopt_dptr raw,
+                               size_t n, size_t n_outputs, gpuopt_dptr f);
+    /* Counts non-finite f (and replaces them by the penalty when p->replace). */
+    gpuopt_status (*check_values)(gpuopt_backend *b, gpuopt_dptr f, gpuopt_dptr X, size_t n,
+                                  size_t dim, const gpuopt_penalty *p, size_t *n_bad,
+                                  size_t *first_bad);
+
+    /* ---- required: random numbers (Philox4x32-10, kernels/philox.h), reductions */
+    gpuopt_status (*fill_uniform)(gpuopt_backend *b, gpuopt_dptr out, size_t n, uint64_t seed,
+                                  uint64_t stream, uint64_t offset);
+    /* Index and value of the smallest and largest finite-or-not f (ties: lowest index). */
+    gpuopt_status (*minmax)(gpuopt_backend *b, gpuopt_dptr f, size_t n, size_t *imin,
+                            double *fmin, size_t *imax, double *fmax);
+
+    /* ---- required: population operations */
+    gpuopt_status (*de_trial)(gpuopt_backend *b, const struct gpuopt_de_args *a);
+    gpuopt_status (*de_select)(gpuopt_backend *b, const struct gpuopt_de_args *a);
+    gpuopt_status (*pso_move)(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+    gpuopt_status (*pso_remember)(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+
+    /* ---- optional (NULL falls back to the required ops) */
+    gpuopt_status (*copy)(gpuopt_backend *b, gpuopt_dptr dst, size_t dst_offset, gpuopt_dptr src,
+                          size_t src_offset, size_t bytes);
+    /* Indices 0..n-1 ordered by f ascending, stable. idx holds n uint32 values. */
+    gpuopt_status (*argsort)(gpuopt_backend *b, gpuopt_dptr f, size_t n, gpuopt_dptr idx);
+} gpuopt_backend_ops;
+
+struct gpuopt_backend {
+    const gpuopt_backend_ops *ops;
+    void *impl;         /* backend-private */
+    int n_threads;      /* CPU threads (1..); GPU backends use it for host-side work */
+    char device[256];   /* description of the device in use */
+    char error[1024];   /* last error message */
+};
+
+/* Backends compiled into this build, in "auto" preference order (GPU first, cpu last). */
+size_t gpuopt_backend_table_size(void);
+const gpuopt_backend_ops *gpuopt_backend_table_at(size_t i);
+const gpuopt_backend_ops *gpuopt_backend_ops_find(const char *name);
+
+gpuopt_status gpuopt_backend_open(gpuopt_backend **b, const gpuopt_backend_ops *ops, int n_threads);
+void gpuopt_backend_close(gpuopt_backend **b);
+gpuopt_status gpuopt_backend_fail(gpuopt_backend *b, gpuopt_status st, const char *fmt, ...);
+
+/* Wrappers that apply the fallbacks. */
+gpuopt_status gpuopt_backend_copy(gpuopt_backend *b, gpuopt_dptr dst, size_t dst_offset,
+                                  gpuopt_dptr src, size_t src_offset, size_t bytes);
+gpuopt_status gpuopt_backend_argsort(gpuopt_backend *b, gpuopt_dptr f, size_t n, gpuopt_dptr idx);
+
+/* Stable host argsort (idx holds n values); the CPU backend's and the fallback's. */
+gpuopt_status gpuopt_host_argsort(const double *f, size_t n, uint32_t *idx);
+
+/* Threads the CPU backend uses for a request (0 = all cores). */
+int gpuopt_cpu_resolve_threads(int requested);
+
+/* Implemented backends. */
+extern const gpuopt_backend_ops gpuopt_backend_cpu;
+#ifdef GPUOPT_HAVE_OPENCL
+extern const gpuopt_backend_ops gpuopt_backend_opencl;
+#endif
+#ifdef GPUOPT_HAVE_CUDA
+extern const gpuopt_backend_ops gpuopt_backend_cuda;
+#endif
+
+#endif /* GPUOPT_HOST_BACKEND_H */

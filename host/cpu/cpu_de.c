@@ -1,0 +1,43 @@
+/* The CPU backend's differential evolution operations: kernels/de.h per individual, on OpenMP
+ * threads. Each individual reads only the previous population, so any thread count gives the
+ * same bits. */
+#include "../../kernels/de.h"
+#include "../../src/algorithms/de.h"
+#include "cpu_popops.h"
+
+static int cpu_de_threads(const gpuopt_backend *b)
+{
+    return b->n_threads > 0 ? b->n_threads : 1;
+}
+
+gpuopt_status gpuopt_cpu_de_trial(gpuopt_backend *b, const struct gpuopt_de_args *a)
+{
+    if (!b || !a || !a->pop || !a->trial || !a->best_x || !a->lower || !a->upper)
+        return GPUOPT_ERR_NULL_POINTER;
+    const double *pop = a->pop, *best = a->best_x, *lower = a->lower, *upper = a->upper;
+    double *trial = a->trial;
+    const int64_t n = (int64_t)a->n;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(cpu_de_threads(b))
+#endif
+    for (int64_t i = 0; i < n; ++i)
+        gpuopt_de_trial_one((uint64_t)i, a->n, a->dim, a->variant, a->F, a->CR,
+                            a->bounds_handling, a->seed, a->generation, pop, best, lower, upper,
+                            trial);
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_cpu_de_select(gpuopt_backend *b, const struct gpuopt_de_args *a)
+{
+    if (!b || !a || !a->pop || !a->fit || !a->trial || !a->trial_f)
+        return GPUOPT_ERR_NULL_POINTER;
+    double *pop = a->pop, *fit = a->fit;
+    const double *trial = a->trial, *trial_f = a->trial_f;
+    const int64_t n = (int64_t)a->n;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(cpu_de_threads(b))
+#endif
+    for (int64_t i = 0; i < n; ++i)
+        gpuopt_de_select_one((uint64_t)i, a->dim, pop, fit, trial, trial_f);
+    return GPUOPT_SUCCESS;
+}

@@ -1,0 +1,14 @@
+/* The CPU backend's population operations, each in its own file (cpu_de.c, cpu_pso.c), and
+ * referenced by the ops table in cpu_backend.c. They run the kernels/ math per individual on
+ * OpenMP threads; the result does not depend on the thread count. */
+#ifndef GPUOPT_HOST_CPU_POPOPS_H
+#define GPUOPT_HOST_CPU_POPOPS_H
+
+#include "../backend.h"
+
+gpuopt_status gpuopt_cpu_de_trial(gpuopt_backend *b, const struct gpuopt_de_args *a);
+gpuopt_status gpuopt_cpu_de_select(gpuopt_backend *b, const struct gpuopt_de_args *a);
+gpuopt_status gpuopt_cpu_pso_move(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_cpu_pso_remember(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+
+#endif

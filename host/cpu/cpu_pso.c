@@ -1,0 +1,56 @@
+/* The CPU backend's particle swarm operations: kernels/pso.h per particle, on OpenMP threads.
+ * A particle's move reads only personal bests and writes only its own row, so any thread count
+ * gives the same bits. */
+#include "../../kernels/pso.h"
+#include "../../src/algorithms/pso.h"
+#include "cpu_popops.h"
+
+static int cpu_pso_threads(const gpuopt_backend *b)
+{
+    return b->n_threads > 0 ? b->n_threads : 1;
+}
+
+static int cpu_pso_range_ok(const struct gpuopt_pso_args *a)
+{
+    return a->first <= a->n && a->count <= a->n - a->first;
+}
+
+gpuopt_status gpuopt_cpu_pso_move(gpuopt_backend *b, const struct gpuopt_pso_args *a)
+{
+    if (!b || !a || !a->X || !a->V || !a->pbest_X || !a->pbest_f || !a->neighbours || !a->lower ||
+        !a->upper)
+        return GPUOPT_ERR_NULL_POINTER;
+    if (!cpu_pso_range_ok(a) || (a->topology == GPUOPT_PSO_GBEST && a->gbest >= a->n))
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT, "pso_move: bad particle range");
+    double *X = a->X, *V = a->V;
+    const double *pbest_X = a->pbest_X, *pbest_f = a->pbest_f;
+    const double *lower = a->lower, *upper = a->upper;
+    const int *table = a->neighbours;
+    const int64_t first = (int64_t)a->first, last = (int64_t)(a->first + a->count);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(cpu_pso_threads(b)) if (last - first > 1)
+#endif
+    for (int64_t i = first; i < last; ++i)
+        gpuopt_pso_move_one((uint64_t)i, a->n, a->dim, a->variant, a->topology, a->gbest,
+                            a->omega, a->eta1, a->eta2, a->max_velocity, a->seed, a->generation,
+                            X, V, pbest_X, pbest_f, table, lower, upper);
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_cpu_pso_remember(gpuopt_backend *b, const struct gpuopt_pso_args *a)
+{
+    if (!b || !a || !a->X || !a->f || !a->pbest_X || !a->pbest_f)
+        return GPUOPT_ERR_NULL_POINTER;
+    if (!cpu_pso_range_ok(a))
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                   "pso_remember: bad particle range");
+    const double *X = a->X, *f = a->f;
+    double *pbest_X = a->pbest_X, *pbest_f = a->pbest_f;
+    const int64_t first = (int64_t)a->first, last = (int64_t)(a->first + a->count);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(cpu_pso_threads(b)) if (last - first > 1)
+#endif
+    for (int64_t i = first; i < last; ++i)
+        gpuopt_pso_remember_one((uint64_t)i, a->dim, X, f, pbest_X, pbest_f);
+    return GPUOPT_SUCCESS;
+}

@@ -1,0 +1,42 @@
+/* Portability header: one kernel source builds as C (the CPU backend), OpenCL C and CUDA C.
+ *
+ *  GPUOPT_GLOBAL   address-space qualifier of buffer pointers (__global in OpenCL C)
+ *  GPUOPT_FN       a helper function callable from kernels (and host code under C/CUDA)
+ *  GPUOPT_KERNEL   an entry point (only meaningful for OpenCL and CUDA)
+ *
+ * Bitwise agreement between backends needs the same operation order and no contraction of
+ * a*b+c into fma: the CPU build uses -ffp-contract=off, OpenCL sources get the pragma below,
+ * CUDA is compiled with --fmad=false. */
+#ifndef GPUOPT_KERNELS_PORTABLE_H
+#define GPUOPT_KERNELS_PORTABLE_H
+
+#if defined(__OPENCL_VERSION__)
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#pragma OPENCL FP_CONTRACT OFF
+#define GPUOPT_GLOBAL __global
+#define GPUOPT_FN inline
+#define GPUOPT_KERNEL __kernel
+typedef uint gpuopt_u32;
+typedef ulong gpuopt_u64;
+typedef long gpuopt_i64;
+#elif defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define GPUOPT_GLOBAL
+#define GPUOPT_FN static __host__ __device__ inline
+#define GPUOPT_KERNEL extern "C" __global__
+typedef unsigned int gpuopt_u32;
+typedef unsigned long long gpuopt_u64;
+typedef long long gpuopt_i64;
+#else
+#include <math.h>
+#include <stdint.h>
+#define GPUOPT_GLOBAL
+#define GPUOPT_FN static inline
+#define GPUOPT_KERNEL
+typedef uint32_t gpuopt_u32;
+typedef uint64_t gpuopt_u64;
+typedef int64_t gpuopt_i64;
+#endif
+
+#define GPUOPT_PI 3.14159265358979323846
+
+#endif /* GPUOPT_KERNELS_PORTABLE_H */

@@ -1,0 +1,106 @@
+/* The algorithm x problem matrix: each algorithm reaches the known minimum of the problems it is
+ * meant for, within a stated tolerance and budget, over several seeds. Global algorithms get
+ * multimodal problems; Nelder-Mead (local) gets unimodal ones. A row passes when at least
+ * `min_successes` of the seeds reach |f - f*| <= tol. */
+#include <math.h>
+
+#include "check.h"
+#include "gpuopt.h"
+
+typedef struct matrix_row {
+    const char *algorithm;
+    const char *problem;
+    size_t dim;
+    const char *options; /* ';'-separated key=value */
+    double tol;
+    int n_seeds, min_successes;
+} matrix_row;
+
+#define GLOBAL_BUDGET "stopping.max_iterations=3000"
+#define DE_OPTS GLOBAL_BUDGET ";convergence.criterion_tolerance=1e-12;convergence.relative_params_tolerance=1e-10"
+
+static const matrix_row rows[] = {
+    {"de", "sphere", 5, DE_OPTS, 1e-8, 5, 5},
+    {"de", "ellipsoid", 4, DE_OPTS, 1e-6, 5, 5},
+    {"de", "rosenbrock", 2, DE_OPTS, 1e-6, 5, 5},
+    {"de", "rastrigin", 2, DE_OPTS ";population_size=30", 1e-6, 5, 4},
+    {"de", "ackley", 3, DE_OPTS, 1e-5, 5, 5},
+    {"de", "griewank", 2, DE_OPTS ";population_size=40", 1e-6, 5, 4},
+    {"de", "schwefel", 2, DE_OPTS, 1e-4, 5, 4},
+    {"de", "levy", 3, DE_OPTS, 1e-6, 5, 5},
+    {"de", "styblinski_tang", 3, DE_OPTS ";population_size=30", 1e-5, 5, 4},
+    {"de", "zakharov", 3, DE_OPTS, 1e-6, 5, 5},
+    {"pso", "sphere", 5, GLOBAL_BUDGET, 1e-8, 5, 5},
+    {"pso", "ellipsoid", 4, GLOBAL_BUDGET, 1e-6, 5, 5},
+    {"pso", "rosenbrock", 2, GLOBAL_BUDGET, 1e-5, 5, 4},
+    {"pso", "rastrigin", 2, GLOBAL_BUDGET, 1e-6, 5, 4},
+    {"pso", "ackley", 3, GLOBAL_BUDGET, 1e-5, 5, 4},
+    {"pso", "griewank", 2, GLOBAL_BUDGET ";population_size=40", 1e-6, 5, 3},
+    {"pso", "levy", 3, GLOBAL_BUDGET, 1e-6, 5, 4},
+    {"pso", "styblinski_tang", 3, GLOBAL_BUDGET, 1e-5, 5, 4},
+    {"pso", "zakharov", 3, GLOBAL_BUDGET, 1e-6, 5, 5},
+    {"pygmo_pso", "sphere", 5, GLOBAL_BUDGET, 1e-8, 5, 5},
+    {"pygmo_pso", "rastrigin", 2, GLOBAL_BUDGET, 1e-6, 5, 4},
+    {"neldermead", "sphere", 5, "convergence.absolute_params_tolerance=1e-10", 1e-12, 1, 1},
+    {"neldermead", "ellipsoid", 3, "convergence.absolute_params_tolerance=1e-10;convergence.absolute_criterion_tolerance=1e-14", 1e-10, 1, 1},
+    {"neldermead", "rosenbrock", 4, "convergence.absolute_params_tolerance=1e-12;convergence.absolute_criterion_tolerance=1e-14", 1e-8, 1, 1},
+    {"neldermead", "zakharov", 3, "convergence.absolute_params_tolerance=1e-10", 1e-10, 1, 1},
+    {"neldermead", "sphere", 12, "adaptive=true;convergence.absolute_params_tolerance=1e-10", 1e-10, 1, 1},
+};
+
+static int apply_options(gpuopt_optimizer *o, const char *options)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", options);
+    for (char *item = strtok(buf, ";"); item; item = strtok(NULL, ";")) {
+        if (gpuopt_optimizer_set_option(o, item) != GPUOPT_SUCCESS) {
+            fprintf(stderr, "%s\n", gpuopt_optimizer_errmsg(o));
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Runs one seed; returns the final value (NaN when the run failed). */
+static double run_once(gpuopt_context *ctx, const matrix_row *row)
+{
+    gpuopt_problem *p;
+    gpuopt_optimizer *o;
+    gpuopt_result *r = NULL;
+    gpuopt_problem_create_builtin(&p, row->problem, row->dim);
+    gpuopt_optimizer_create(&o, ctx, row->algorithm);
+    double fun = NAN;
+    if (apply_options(o, row->options) && gpuopt_minimize(o, p, &r) > 0)
+        fun = gpuopt_result_fun(r);
+    else
+        fprintf(stderr, "%s on %s: %s\n", row->algorithm, row->problem, gpuopt_optimizer_errmsg(o));
+    gpuopt_result_destroy(&r);
+    gpuopt_optimizer_destroy(&o);
+    gpuopt_problem_destroy(&p);
+    return fun;
+}
+
+int main(void)
+{
+    gpuopt_context *ctx;
+    gpuopt_context_create(&ctx, "cpu");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; ++i) {
+        const matrix_row *row = &rows[i];
+        const gpuopt_problem_info *info = gpuopt_problem_info_find(row->problem);
+        double fstar = gpuopt_problem_info_best_value(info, row->dim);
+        int successes = 0;
+        double worst = -INFINITY;
+        for (int s = 1; s <= row->n_seeds; ++s) {
+            gpuopt_context_set_seed(ctx, (uint64_t)s);
+            double gap = run_once(ctx, row) - fstar;
+            successes += gap <= row->tol && gap >= -1e-9 * (1 + fabs(fstar));
+            worst = fmax(worst, gap);
+        }
+        printf("%-11s %-16s n=%-3zu %d/%d within %.0e (largest gap %.3g)\n", row->algorithm,
+               row->problem, row->dim, successes, row->n_seeds, row->tol, worst);
+        CHECK_MSG(successes >= row->min_successes, "%s on %s (n=%zu): %d of %d seeds solved",
+                  row->algorithm, row->problem, row->dim, successes, row->n_seeds);
+    }
+    gpuopt_context_destroy(&ctx);
+    return check_finish();
+}
