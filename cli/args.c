@@ -94,8 +94,7 @@ int cli_parse_nonnegative_int(const char *flag, const char *text, int *out)
 {
     unsigned long long v = 0;
     if (parse_decimal(text, &v) != 0 || v > INT_MAX)
-        return cli_fail(CLI_EXIT_USAGE, "%s expects a non-negative integer, got '%s'", flag,
-                        text);
+        return cli_fail(CLI_EXIT_USAGE, "%s expects a non-negative integer, got '%s'", flag, text);
     *out = (int)v;
     return CLI_EXIT_OK;
 }
@@ -105,8 +104,7 @@ int cli_parse_uint64(const char *flag, const char *text, uint64_t *out)
     unsigned long long v = 0;
     if (parse_decimal(text, &v) != 0) /* unsigned long long has at least 64 bits */
         return cli_fail(CLI_EXIT_USAGE,
-                        "%s expects an integer in [0, 18446744073709551615], got '%s'", flag,
-                        text);
+                        "%s expects an integer in [0, 18446744073709551615], got '%s'", flag, text);
     *out = (uint64_t)v;
     return CLI_EXIT_OK;
 }

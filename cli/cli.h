@@ -22,6 +22,12 @@ int cli_fail(int exit_code, const char *fmt, ...)
 #endif
     ;
 
+/* Fails (CLI_EXIT_USAGE) for an unknown name: with the library's message errmsg when there is
+ * one (adding the close matches when it names none of them), else "unknown WHAT 'NAME'" with
+ * the matches ("a, b or c"; close: they are close to NAME, else merely the nearest). */
+int cli_fail_unknown(const char *errmsg, const char *what, const char *name, const char *matches,
+                     int close);
+
 /* The exit code for a failed library call: CLI_EXIT_USAGE for statuses caused by the user's
  * input (unknown names, bad options, dimensions, unavailable backends), else CLI_EXIT_RUNTIME. */
 int cli_exit_code_for(gpuopt_status status);

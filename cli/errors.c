@@ -48,11 +48,50 @@ int cli_exit_code_for(gpuopt_status status)
     case GPUOPT_ERR_BAD_BOUNDS:
     case GPUOPT_ERR_BAD_START:
     case GPUOPT_ERR_UNSUPPORTED:
-    case GPUOPT_ERR_POPULATION_TOO_SMALL:
-        return CLI_EXIT_USAGE;
-    default:
-        return CLI_EXIT_RUNTIME;
+    case GPUOPT_ERR_POPULATION_TOO_SMALL: return CLI_EXIT_USAGE;
+    default: return CLI_EXIT_RUNTIME;
     }
+}
+
+static int is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+}
+
+/* 1 when word occurs in text as a whole name (not inside a longer one). */
+static int contains_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(text, word); p != NULL; p = strstr(p + 1, word))
+        if ((p == text || !is_name_char(p[-1])) && !is_name_char(p[n]))
+            return 1;
+    return 0;
+}
+
+/* 1 when the message names one of the close matches ("a, b or c"). */
+static int names_a_match(const char *errmsg, const char *matches)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", matches);
+    for (char *tok = strtok(copy, ", "); tok != NULL; tok = strtok(NULL, ", "))
+        if (strcmp(tok, "or") != 0 && contains_word(errmsg, tok))
+            return 1;
+    return 0;
+}
+
+int cli_fail_unknown(const char *errmsg, const char *what, const char *name, const char *matches,
+                     int close)
+{
+    if (errmsg != NULL && errmsg[0] != '\0') {
+        if (close && !names_a_match(errmsg, matches))
+            return cli_fail(CLI_EXIT_USAGE, "%s; did you mean %s?", errmsg, matches);
+        return cli_fail(CLI_EXIT_USAGE, "%s", errmsg);
+    }
+    if (close)
+        return cli_fail(CLI_EXIT_USAGE, "unknown %s '%s'; did you mean %s?", what, name, matches);
+    return cli_fail(CLI_EXIT_USAGE, "unknown %s '%s'; nearest: %s (see 'gpuopt %ss')", what, name,
+                    matches, what);
 }
 
 const char *cli_status_short_name(gpuopt_status status, char *buf, size_t len)

@@ -59,11 +59,26 @@ static void close_container(cli_json *j, char bracket)
         --j->depth;
 }
 
-void cli_json_begin_object(cli_json *j) { open_container(j, '{', 0); }
-void cli_json_end_object(cli_json *j) { close_container(j, '}'); }
-void cli_json_begin_array(cli_json *j) { open_container(j, '[', 0); }
-void cli_json_begin_inline_array(cli_json *j) { open_container(j, '[', 1); }
-void cli_json_end_array(cli_json *j) { close_container(j, ']'); }
+void cli_json_begin_object(cli_json *j)
+{
+    open_container(j, '{', 0);
+}
+void cli_json_end_object(cli_json *j)
+{
+    close_container(j, '}');
+}
+void cli_json_begin_array(cli_json *j)
+{
+    open_container(j, '[', 0);
+}
+void cli_json_begin_inline_array(cli_json *j)
+{
+    open_container(j, '[', 1);
+}
+void cli_json_end_array(cli_json *j)
+{
+    close_container(j, ']');
+}
 
 void cli_json_key(cli_json *j, const char *key)
 {
@@ -182,7 +197,10 @@ void cli_json_null(cli_json *j)
     fputs("null", j->out);
 }
 
-void cli_json_finish(cli_json *j) { fputc('\n', j->out); }
+void cli_json_finish(cli_json *j)
+{
+    fputc('\n', j->out);
+}
 
 void cli_json_kv_string(cli_json *j, const char *key, const char *s)
 {

@@ -11,8 +11,8 @@
 
 typedef struct cli_json {
     FILE *out;
-    int pretty;   /* newlines and two-space indentation */
-    int depth;    /* open containers */
+    int pretty; /* newlines and two-space indentation */
+    int depth;  /* open containers */
     int after_key;
     unsigned char has_items[CLI_JSON_MAX_DEPTH + 1];
     unsigned char inline_[CLI_JSON_MAX_DEPTH + 1]; /* container written on one line */

@@ -25,7 +25,10 @@ static const char *derivatives_name(unsigned properties)
     return (properties & GPUOPT_PROP_USES_GRADIENT) ? "gradient" : "free";
 }
 
-static const char *text_or_empty(const char *s) { return s != NULL ? s : ""; }
+static const char *text_or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
 
 typedef struct bit_name {
     unsigned bit;
@@ -35,9 +38,8 @@ typedef struct bit_name {
 static const bit_name kind_names[] = {{GPUOPT_CRITERION_SCALAR, "scalar"},
                                       {GPUOPT_CRITERION_LEAST_SQUARES, "least_squares"},
                                       {GPUOPT_CRITERION_LIKELIHOOD, "likelihood"}};
-static const bit_name backend_names[] = {{GPUOPT_BACKEND_CPU, "cpu"},
-                                         {GPUOPT_BACKEND_OPENCL, "opencl"},
-                                         {GPUOPT_BACKEND_CUDA, "cuda"}};
+static const bit_name backend_names[] = {
+    {GPUOPT_BACKEND_CPU, "cpu"}, {GPUOPT_BACKEND_OPENCL, "opencl"}, {GPUOPT_BACKEND_CUDA, "cuda"}};
 #define N_ROWS(table) (sizeof(table) / sizeof((table)[0]))
 
 /* "a,b,c" for the bits of mask named in the table. */
@@ -55,8 +57,7 @@ static const char *join_bits(const bit_name *rows, size_t n, unsigned mask, char
 
 /* ------------------------------------------------------------------ JSON */
 
-static void json_bits(cli_json *j, const char *key, const bit_name *rows, size_t n,
-                      unsigned mask)
+static void json_bits(cli_json *j, const char *key, const bit_name *rows, size_t n, unsigned mask)
 {
     cli_json_key(j, key);
     cli_json_begin_inline_array(j);
@@ -100,7 +101,8 @@ static void json_algorithm(cli_json *j, const gpuopt_algorithm_info *a)
     json_bits(j, "criterion_kinds", kind_names, N_ROWS(kind_names), a->criterion_kinds);
     cli_json_kv_bool(j, "needs_bounds", (a->properties & GPUOPT_PROP_NEEDS_BOUNDS) != 0);
     cli_json_kv_bool(j, "supports_bounds",
-                     (a->properties & (GPUOPT_PROP_SUPPORTS_BOUNDS | GPUOPT_PROP_NEEDS_BOUNDS)) != 0);
+                     (a->properties & (GPUOPT_PROP_SUPPORTS_BOUNDS | GPUOPT_PROP_NEEDS_BOUNDS)) !=
+                         0);
     json_bits(j, "backends", backend_names, N_ROWS(backend_names), a->backends);
     json_options(j, a->name);
     cli_json_end_object(j);
@@ -135,12 +137,13 @@ static void text_table(void)
         char backends[64], aliases[512];
         if (gpuopt_algorithm_info_at(i, &a) != GPUOPT_SUCCESS)
             continue;
-        printf("%-*s  %-6s  %-8s  %-8s  %-15s  %s\n", width, a.name,
-               (a.properties & GPUOPT_PROP_GLOBAL) ? "global" : "local",
-               derivatives_name(a.properties),
-               (a.properties & GPUOPT_PROP_NEEDS_BOUNDS) ? "required" : "optional",
-               join_bits(backend_names, N_ROWS(backend_names), a.backends, backends, sizeof backends),
-               text_or_empty(a.summary));
+        printf(
+            "%-*s  %-6s  %-8s  %-8s  %-15s  %s\n", width, a.name,
+            (a.properties & GPUOPT_PROP_GLOBAL) ? "global" : "local",
+            derivatives_name(a.properties),
+            (a.properties & GPUOPT_PROP_NEEDS_BOUNDS) ? "required" : "optional",
+            join_bits(backend_names, N_ROWS(backend_names), a.backends, backends, sizeof backends),
+            text_or_empty(a.summary));
         if (aliases_text(&a, aliases, sizeof aliases)[0] != '\0')
             printf("%-*s  aliases: %s\n", width, "", aliases);
     }
@@ -170,11 +173,13 @@ static void text_detail(const gpuopt_algorithm_info *a)
     printf("  type         %s, derivatives: %s\n",
            (a->properties & GPUOPT_PROP_GLOBAL) ? "global" : "local",
            derivatives_name(a->properties));
-    printf("  criteria     %s\n", join_bits(kind_names, N_ROWS(kind_names), a->criterion_kinds, buf, sizeof buf));
-    printf("  bounds       %s\n", (a->properties & GPUOPT_PROP_NEEDS_BOUNDS) ? "required"
+    printf("  criteria     %s\n",
+           join_bits(kind_names, N_ROWS(kind_names), a->criterion_kinds, buf, sizeof buf));
+    printf("  bounds       %s\n", (a->properties & GPUOPT_PROP_NEEDS_BOUNDS)      ? "required"
                                   : (a->properties & GPUOPT_PROP_SUPPORTS_BOUNDS) ? "supported"
                                                                                   : "ignored");
-    printf("  backends     %s\n", join_bits(backend_names, N_ROWS(backend_names), a->backends, buf, sizeof buf));
+    printf("  backends     %s\n",
+           join_bits(backend_names, N_ROWS(backend_names), a->backends, buf, sizeof buf));
     text_options(a->name);
 }
 
@@ -185,11 +190,9 @@ static int list_one(const char *name, int json)
     gpuopt_algorithm_info a;
     if (gpuopt_algorithm_find(name, &a) != GPUOPT_SUCCESS) {
         char matches[256];
-        if (cli_suggest_algorithm(name, matches, sizeof matches)[0] != '\0')
-            return cli_fail(CLI_EXIT_USAGE, "unknown algorithm '%s'; did you mean %s?", name,
-                            matches);
-        return cli_fail(CLI_EXIT_USAGE, "unknown algorithm '%s' (see 'gpuopt algorithms')",
-                        name);
+        int close = 0;
+        cli_suggest_algorithm(name, matches, sizeof matches, &close);
+        return cli_fail_unknown(gpuopt_last_error(), "algorithm", name, matches, close);
     }
     if (!json) {
         text_detail(&a);

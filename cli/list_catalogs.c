@@ -75,7 +75,10 @@ static void problem_row_of(const gpuopt_problem_info *p, problem_row *r)
              p->best_known_value);
 }
 
-static int max_int(int a, int b) { return a > b ? a : b; }
+static int max_int(int a, int b)
+{
+    return a > b ? a : b;
+}
 
 static void text_problems(void)
 {
@@ -90,8 +93,8 @@ static void text_problems(void)
         w_bounds = max_int(w_bounds, (int)strlen(r.bounds));
         w_best = max_int(w_best, (int)strlen(r.best));
     }
-    printf("%-*s  %-13s  %-4s  %-*s  %-*s  %s\n", w_name, "NAME", "KIND", "DIM", w_bounds,
-           "BOUNDS", w_best, "BEST KNOWN", "DESCRIPTION");
+    printf("%-*s  %-13s  %-4s  %-*s  %-*s  %s\n", w_name, "NAME", "KIND", "DIM", w_bounds, "BOUNDS",
+           w_best, "BEST KNOWN", "DESCRIPTION");
     for (size_t i = 0; i < gpuopt_problem_count(); ++i) {
         const gpuopt_problem_info *p = gpuopt_problem_info_at(i);
         problem_row r;

@@ -35,8 +35,9 @@ static int help_command(int argc, char **argv)
     }
     const cli_command *c = find_command(argv[0]);
     if (c == NULL || argc > 1)
-        return cli_fail(CLI_EXIT_USAGE, "help: unknown command '%s' (commands: run, algorithms, "
-                                        "problems, backends)",
+        return cli_fail(CLI_EXIT_USAGE,
+                        "help: unknown command '%s' (commands: run, algorithms, "
+                        "problems, backends)",
                         argv[argc > 1 && c != NULL ? 1 : 0]);
     c->help();
     return CLI_EXIT_OK;

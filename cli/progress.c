@@ -29,8 +29,7 @@ static double monotonic_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-void cli_progress_init(cli_progress *pb, FILE *out, int enabled,
-                       volatile sig_atomic_t *interrupted)
+void cli_progress_init(cli_progress *pb, FILE *out, int enabled, volatile sig_atomic_t *interrupted)
 {
     pb->out = out;
     pb->enabled = enabled;

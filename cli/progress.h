@@ -9,11 +9,11 @@
 
 typedef struct cli_progress {
     FILE *out;
-    int enabled;        /* draw the bar (stderr is a terminal and not --quiet) */
-    int drawn;          /* a bar line is on the screen */
-    int width;          /* terminal columns (lines are cut to width - 1) */
-    double start_s;     /* monotonic clock at cli_progress_init */
-    double last_draw_s; /* monotonic clock at the last redraw */
+    int enabled;                        /* draw the bar (stderr is a terminal and not --quiet) */
+    int drawn;                          /* a bar line is on the screen */
+    int width;                          /* terminal columns (lines are cut to width - 1) */
+    double start_s;                     /* monotonic clock at cli_progress_init */
+    double last_draw_s;                 /* monotonic clock at the last redraw */
     volatile sig_atomic_t *interrupted; /* set by the SIGINT handler; stops the run */
 } cli_progress;
 

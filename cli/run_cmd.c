@@ -27,9 +27,9 @@ typedef struct run_args {
 
 enum { F_PROBLEM, F_DIM, F_ALGORITHM, F_BACKEND, F_SEED, F_THREADS, F_OPTION, F_JSON, F_QUIET };
 static const cli_flag run_flags[] = {
-    [F_PROBLEM] = {"--problem", 1}, [F_DIM] = {"--dim", 1},         [F_ALGORITHM] = {"--algorithm", 1},
-    [F_BACKEND] = {"--backend", 1}, [F_SEED] = {"--seed", 1},       [F_THREADS] = {"--threads", 1},
-    [F_OPTION] = {"--option", 1},   [F_JSON] = {"--json", 0},       [F_QUIET] = {"--quiet", 0},
+    [F_PROBLEM] = {"--problem", 1}, [F_DIM] = {"--dim", 1},   [F_ALGORITHM] = {"--algorithm", 1},
+    [F_BACKEND] = {"--backend", 1}, [F_SEED] = {"--seed", 1}, [F_THREADS] = {"--threads", 1},
+    [F_OPTION] = {"--option", 1},   [F_JSON] = {"--json", 0}, [F_QUIET] = {"--quiet", 0},
 };
 
 /* ------------------------------------------------------------------ flags */
@@ -57,9 +57,7 @@ static int apply_flag(run_args *a, int flag, const char *value)
     case F_THREADS:
         a->threads_given = 1;
         return cli_parse_nonnegative_int("--threads", value, &a->threads);
-    case F_OPTION:
-        a->options[a->n_options++] = value;
-        return check_option_text(value);
+    case F_OPTION: a->options[a->n_options++] = value; return check_option_text(value);
     default: return cli_fail(CLI_EXIT_USAGE, "internal: unhandled flag");
     }
 }
@@ -99,48 +97,12 @@ static const char *message_or(const char *errmsg, gpuopt_status st)
     return errmsg != NULL && errmsg[0] != '\0' ? errmsg : gpuopt_status_text(st);
 }
 
-static int is_name_char(char c)
+/* The library's message when it has one, else "WHAT 'NAME': <status text>". */
+static int fail_with(gpuopt_status st, const char *errmsg, const char *what, const char *name)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
-}
-
-/* 1 when word occurs in text as a whole name (not inside a longer one). */
-static int contains_word(const char *text, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = strstr(text, word); p != NULL; p = strstr(p + 1, word))
-        if ((p == text || !is_name_char(p[-1])) && !is_name_char(p[n]))
-            return 1;
-    return 0;
-}
-
-/* 1 when the message names one of the close matches ("a, b or c"). */
-static int names_a_match(const char *errmsg, const char *matches)
-{
-    char copy[256];
-    snprintf(copy, sizeof copy, "%s", matches);
-    for (char *tok = strtok(copy, ", "); tok != NULL; tok = strtok(NULL, ", "))
-        if (strcmp(tok, "or") != 0 && contains_word(errmsg, tok))
-            return 1;
-    return 0;
-}
-
-/* Fails with the library's message, adding close matches when it names none of them. */
-static int fail_unknown(gpuopt_status st, const char *errmsg, const char *what, const char *name,
-                        const char *matches, const char *list_command)
-{
-    int named = errmsg != NULL && matches[0] != '\0' && names_a_match(errmsg, matches);
-    if (errmsg != NULL && errmsg[0] != '\0') {
-        if (named || matches[0] == '\0')
-            return cli_fail(cli_exit_code_for(st), "%s", errmsg);
-        return cli_fail(cli_exit_code_for(st), "%s; did you mean %s?", errmsg, matches);
-    }
-    if (matches[0] != '\0')
-        return cli_fail(cli_exit_code_for(st), "unknown %s '%s'; did you mean %s?", what, name,
-                        matches);
-    return cli_fail(cli_exit_code_for(st), "unknown %s '%s' (see 'gpuopt %s')", what, name,
-                    list_command);
+    if (errmsg != NULL && errmsg[0] != '\0')
+        return cli_fail(cli_exit_code_for(st), "%s", errmsg);
+    return cli_fail(cli_exit_code_for(st), "%s '%s': %s", what, name, gpuopt_status_text(st));
 }
 
 /* ------------------------------------------------------------ building */
@@ -150,13 +112,14 @@ static int open_context(const run_args *a, cli_run_session *s)
     const char *backend = a->backend != NULL ? a->backend : "auto";
     gpuopt_status st = gpuopt_context_create(&s->ctx, backend);
     if (st != GPUOPT_SUCCESS) {
-        const char *msg = s->ctx != NULL ? gpuopt_context_errmsg(s->ctx) : NULL;
+        const char *msg = s->ctx != NULL ? gpuopt_context_errmsg(s->ctx) : gpuopt_last_error();
         if (st == GPUOPT_ERR_UNKNOWN_BACKEND) {
             char matches[256];
-            cli_suggest_backend(backend, matches, sizeof matches);
-            return fail_unknown(st, msg, "backend", backend, matches, "backends");
+            int close = 0;
+            cli_suggest_backend(backend, matches, sizeof matches, &close);
+            return cli_fail_unknown(msg, "backend", backend, matches, close);
         }
-        return cli_fail(cli_exit_code_for(st), "backend '%s': %s", backend, message_or(msg, st));
+        return fail_with(st, msg, "backend", backend);
     }
     if (a->threads_given && (st = gpuopt_context_set_threads(s->ctx, a->threads)) != 0)
         return cli_fail(cli_exit_code_for(st), "--threads %d: %s", a->threads,
@@ -181,40 +144,38 @@ static int open_problem(const run_args *a, cli_run_session *s)
     gpuopt_status st = gpuopt_problem_create_builtin(&s->problem, a->problem, dim);
     if (st == GPUOPT_SUCCESS)
         return CLI_EXIT_OK;
-    const char *msg = s->problem != NULL ? gpuopt_problem_errmsg(s->problem) : NULL;
+    const char *msg = s->problem != NULL ? gpuopt_problem_errmsg(s->problem) : gpuopt_last_error();
     if (st == GPUOPT_ERR_UNKNOWN_PROBLEM) {
         char matches[256];
-        cli_suggest_problem(a->problem, matches, sizeof matches);
-        return fail_unknown(st, msg, "problem", a->problem, matches, "problems");
+        int close = 0;
+        cli_suggest_problem(a->problem, matches, sizeof matches, &close);
+        return cli_fail_unknown(msg, "problem", a->problem, matches, close);
     }
     const gpuopt_problem_info *info = gpuopt_problem_info_find(a->problem);
     if (st == GPUOPT_ERR_BAD_DIMENSION && (msg == NULL || msg[0] == '\0') && info != NULL &&
         info->fixed_dim > 0)
         return cli_fail(CLI_EXIT_USAGE, "problem '%s' has dimension %zu; --dim %zu given",
                         a->problem, info->fixed_dim, dim);
-    return cli_fail(cli_exit_code_for(st), "problem '%s' at dim %zu: %s", a->problem, dim,
-                    message_or(msg, st));
+    return fail_with(st, msg, "problem", a->problem);
 }
 
 static int open_optimizer(const run_args *a, cli_run_session *s)
 {
     gpuopt_status st = gpuopt_optimizer_create(&s->opt, s->ctx, a->algorithm);
     if (st != GPUOPT_SUCCESS) {
-        const char *msg = s->opt != NULL ? gpuopt_optimizer_errmsg(s->opt)
-                                         : gpuopt_context_errmsg(s->ctx);
+        const char *msg = s->opt != NULL ? gpuopt_optimizer_errmsg(s->opt) : gpuopt_last_error();
         if (st == GPUOPT_ERR_UNKNOWN_ALGORITHM) {
             char matches[256];
-            cli_suggest_algorithm(a->algorithm, matches, sizeof matches);
-            return fail_unknown(st, msg, "algorithm", a->algorithm, matches, "algorithms");
+            int close = 0;
+            cli_suggest_algorithm(a->algorithm, matches, sizeof matches, &close);
+            return cli_fail_unknown(msg, "algorithm", a->algorithm, matches, close);
         }
-        return cli_fail(cli_exit_code_for(st), "algorithm '%s': %s", a->algorithm,
-                        message_or(msg, st));
+        return fail_with(st, msg, "algorithm", a->algorithm);
     }
     for (size_t i = 0; i < a->n_options; ++i) {
         st = gpuopt_optimizer_set_option(s->opt, a->options[i]);
         if (st != GPUOPT_SUCCESS)
-            return cli_fail(cli_exit_code_for(st), "--option %s: %s", a->options[i],
-                            message_or(gpuopt_optimizer_errmsg(s->opt), st));
+            return fail_with(st, gpuopt_optimizer_errmsg(s->opt), "--option", a->options[i]);
     }
     return CLI_EXIT_OK;
 }
@@ -246,23 +207,25 @@ static void on_sigint(int sig)
     sigaction(SIGINT, &dfl, NULL);
 }
 
-/* The handler is installed even when SIGINT was inherited as ignored (background jobs of
- * non-interactive shells), so that `kill -INT` always ends a run cleanly. */
-static void install_sigint(gpuopt_optimizer *opt, struct sigaction *previous)
+/* Installed before anything is built, so that a Ctrl-C during setup also ends the run at its
+ * first iteration (the progress callback reports the flag). Installed even when SIGINT was
+ * inherited as ignored (background jobs of non-interactive shells), so that `kill -INT`
+ * always ends a run cleanly. */
+static void install_sigint(struct sigaction *previous)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     interrupted = 0;
-    running_optimizer = opt;
+    running_optimizer = NULL;
     sigaction(SIGINT, &sa, previous);
 }
 
 static void restore_sigint(const struct sigaction *previous)
 {
-    sigaction(SIGINT, previous, NULL);
     running_optimizer = NULL;
+    sigaction(SIGINT, previous, NULL);
 }
 
 /* -------------------------------------------------------------- run */
@@ -270,18 +233,21 @@ static void restore_sigint(const struct sigaction *previous)
 static int minimize(const run_args *a, cli_run_session *s)
 {
     cli_progress bar;
-    struct sigaction previous;
     cli_progress_init(&bar, stderr, !a->quiet && isatty(STDERR_FILENO), &interrupted);
     gpuopt_status st = gpuopt_optimizer_set_progress(s->opt, cli_progress_update, &bar);
     if (st != GPUOPT_SUCCESS)
         return cli_fail(CLI_EXIT_RUNTIME, "progress: %s",
                         message_or(gpuopt_optimizer_errmsg(s->opt), st));
-    install_sigint(s->opt, &previous);
+    running_optimizer = s->opt;
+    if (interrupted) /* Ctrl-C came during setup */
+        gpuopt_optimizer_interrupt(s->opt);
     st = gpuopt_minimize(s->opt, s->problem, &s->result);
-    restore_sigint(&previous);
+    running_optimizer = NULL;
     cli_progress_clear(&bar);
+    if (st < 0 && cli_exit_code_for(st) == CLI_EXIT_USAGE) /* options that do not fit */
+        return cli_fail(CLI_EXIT_USAGE, "%s", message_or(gpuopt_optimizer_errmsg(s->opt), st));
     if (st < 0)
-        return cli_fail(cli_exit_code_for(st), "run failed: %s",
+        return cli_fail(CLI_EXIT_RUNTIME, "run failed: %s",
                         message_or(gpuopt_optimizer_errmsg(s->opt), st));
     if (s->result == NULL)
         return cli_fail(CLI_EXIT_RUNTIME, "run ended (%s) without a result",
@@ -305,13 +271,18 @@ int cli_cmd_run(int argc, char **argv)
         return cli_fail(CLI_EXIT_RUNTIME, "out of memory");
     int rc = parse_run_args(argc, argv, &a);
     cli_run_session s = {NULL, NULL, NULL, NULL};
-    if (rc < 0)
-        rc = open_context(&a, &s);
-    if (rc == CLI_EXIT_OK && s.ctx != NULL)
+    struct sigaction previous;
+    if (rc >= 0) {
+        free(a.options);
+        return rc;
+    }
+    install_sigint(&previous);
+    rc = open_context(&a, &s);
+    if (rc == CLI_EXIT_OK)
         rc = open_problem(&a, &s);
-    if (rc == CLI_EXIT_OK && s.problem != NULL)
+    if (rc == CLI_EXIT_OK)
         rc = open_optimizer(&a, &s);
-    if (rc == CLI_EXIT_OK && s.opt != NULL)
+    if (rc == CLI_EXIT_OK)
         rc = minimize(&a, &s);
     if (rc == CLI_EXIT_OK && s.result != NULL) {
         if (a.json)
@@ -321,6 +292,7 @@ int cli_cmd_run(int argc, char **argv)
         rc = finish_output();
     }
     close_session(&s);
+    restore_sigint(&previous);
     free(a.options);
     return rc;
 }

@@ -39,7 +39,10 @@ static const char *backend_name(const cli_run_session *s)
     return name != NULL ? name : gpuopt_context_backend(s->ctx);
 }
 
-static const char *text_or_empty(const char *s) { return s != NULL ? s : ""; }
+static const char *text_or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
 
 /* The known minimum of a built-in problem at the run's dimension, or NaN. */
 static double best_known_value(const cli_run_session *s)
@@ -128,7 +131,7 @@ static void write_text_x(const cli_run_session *s, FILE *out)
             i = dim - TEXT_X_TAIL - 1;
             continue;
         }
-        fprintf(out, "%s%.6g", i == 0 ? "" : ", ", x[i]);
+        fprintf(out, "%s%.8g", i == 0 ? "" : ", ", x[i]);
     }
     fputs("]", out);
     if (abbreviate)

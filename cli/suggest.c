@@ -34,10 +34,11 @@ size_t cli_edit_distance(const char *a, const char *b)
     return row[nb];
 }
 
-void cli_suggest_init(cli_suggest *s, const char *query)
+void cli_suggest_init(cli_suggest *s, const char *query, int nearest)
 {
     memset(s, 0, sizeof *s);
     s->query = query;
+    s->nearest = nearest;
 }
 
 static int is_prefix_ci(const char *prefix, const char *text)
@@ -59,7 +60,7 @@ void cli_suggest_add(cli_suggest *s, const char *candidate)
     size_t d = cli_edit_distance(s->query, candidate);
     if (is_prefix_ci(s->query, candidate) && d > 1)
         d = limit; /* a prefix is a plausible match, ranked after close typos */
-    if (d > limit)
+    if (d > limit && !s->nearest)
         return;
     size_t pos = s->count;
     while (pos > 0 && s->distances[pos - 1] > d)
@@ -93,42 +94,63 @@ const char *cli_suggest_text(const cli_suggest *s, char *buf, size_t len)
     return buf;
 }
 
-const char *cli_suggest_algorithm(const char *query, char *buf, size_t len)
+static void add_algorithms(cli_suggest *s)
 {
-    cli_suggest s;
-    cli_suggest_init(&s, query);
     for (size_t i = 0; i < gpuopt_algorithm_count(); ++i) {
         gpuopt_algorithm_info info;
         if (gpuopt_algorithm_info_at(i, &info) != GPUOPT_SUCCESS)
             continue;
-        cli_suggest_add(&s, info.name);
+        cli_suggest_add(s, info.name);
         for (const char *const *a = info.aliases; a != NULL && *a != NULL; ++a)
-            cli_suggest_add(&s, *a);
+            cli_suggest_add(s, *a);
     }
-    return cli_suggest_text(&s, buf, len);
 }
 
-const char *cli_suggest_problem(const char *query, char *buf, size_t len)
+static void add_problems(cli_suggest *s)
 {
-    cli_suggest s;
-    cli_suggest_init(&s, query);
     for (size_t i = 0; i < gpuopt_problem_count(); ++i) {
         const gpuopt_problem_info *info = gpuopt_problem_info_at(i);
         if (info != NULL)
-            cli_suggest_add(&s, info->name);
+            cli_suggest_add(s, info->name);
+    }
+}
+
+static void add_backends(cli_suggest *s)
+{
+    cli_suggest_add(s, "auto");
+    for (size_t i = 0; i < gpuopt_backend_count(); ++i) {
+        gpuopt_backend_info info;
+        if (gpuopt_backend_info_at(i, &info) == GPUOPT_SUCCESS)
+            cli_suggest_add(s, info.name);
+    }
+}
+
+/* Close matches from add_all's candidates, else the nearest ones. */
+static const char *suggest_from(void (*add_all)(cli_suggest *), const char *query, char *buf,
+                                size_t len, int *close)
+{
+    cli_suggest s;
+    cli_suggest_init(&s, query, 0);
+    add_all(&s);
+    *close = s.count > 0;
+    if (s.count == 0) {
+        cli_suggest_init(&s, query, 1);
+        add_all(&s);
     }
     return cli_suggest_text(&s, buf, len);
 }
 
-const char *cli_suggest_backend(const char *query, char *buf, size_t len)
+const char *cli_suggest_algorithm(const char *query, char *buf, size_t len, int *close)
 {
-    cli_suggest s;
-    cli_suggest_init(&s, query);
-    cli_suggest_add(&s, "auto");
-    for (size_t i = 0; i < gpuopt_backend_count(); ++i) {
-        gpuopt_backend_info info;
-        if (gpuopt_backend_info_at(i, &info) == GPUOPT_SUCCESS)
-            cli_suggest_add(&s, info.name);
-    }
-    return cli_suggest_text(&s, buf, len);
+    return suggest_from(add_algorithms, query, buf, len, close);
+}
+
+const char *cli_suggest_problem(const char *query, char *buf, size_t len, int *close)
+{
+    return suggest_from(add_problems, query, buf, len, close);
+}
+
+const char *cli_suggest_backend(const char *query, char *buf, size_t len, int *close)
+{
+    return suggest_from(add_backends, query, buf, len, close);
 }

@@ -19,7 +19,8 @@ if(NOT GPUOPT_ENABLE_OPENMP STREQUAL "OFF")
     set(GPUOPT_OPENMP_FOUND_TEXT "not found")
   endif()
 endif()
-gpuopt_resolve_option(GPUOPT_ENABLE_OPENMP "${OpenMP_C_FOUND}" "OpenMP for C")
+gpuopt_resolve_option(GPUOPT_ENABLE_OPENMP "${OpenMP_C_FOUND}" "OpenMP for C"
+  "${GPUOPT_OPENMP_FOUND_TEXT}" "Use a compiler with OpenMP (GCC has it)")
 
 # --------------------------------------------------------------------------------------- CUDA
 set(GPUOPT_CUDA_FOUND_TEXT "not searched")
@@ -54,7 +55,9 @@ if(NOT GPUOPT_ENABLE_CUDA STREQUAL "OFF")
         "found (CUDA ${CUDAToolkit_VERSION}: nvcc, cuBLAS, cuRAND, NVRTC in ${CUDAToolkit_LIBRARY_DIR})")
   endif()
 endif()
-gpuopt_resolve_option(GPUOPT_ENABLE_CUDA "${_gpuopt_cuda_found}" "CUDA (nvcc, cuBLAS, cuRAND, NVRTC)")
+gpuopt_resolve_option(GPUOPT_ENABLE_CUDA "${_gpuopt_cuda_found}" "CUDA (nvcc, cuBLAS, cuRAND, NVRTC)"
+  "${GPUOPT_CUDA_FOUND_TEXT}"
+  "Install NVIDIA's CUDA toolkit and put nvcc on PATH or set CMAKE_CUDA_COMPILER")
 
 # ------------------------------------------------------------------------------------- OpenCL
 set(GPUOPT_OPENCL_FOUND_TEXT "not searched")
@@ -77,7 +80,8 @@ if(NOT GPUOPT_ENABLE_OPENCL STREQUAL "OFF")
     set(GPUOPT_OPENCL_FOUND_TEXT "found (OpenCL ${OpenCL_VERSION_STRING}, CLBlast in ${CLBlast_DIR})")
   endif()
 endif()
-gpuopt_resolve_option(GPUOPT_ENABLE_OPENCL "${_gpuopt_opencl_found}" "OpenCL with CLBlast")
+gpuopt_resolve_option(GPUOPT_ENABLE_OPENCL "${_gpuopt_opencl_found}" "OpenCL with CLBlast"
+  "${GPUOPT_OPENCL_FOUND_TEXT}" "Install it (bash scripts/setup.sh installs the Debian packages) or point CMAKE_PREFIX_PATH at it")
 
 # --------------------------------------------------------------------------------------- HDF5
 set(GPUOPT_HDF5_FOUND_TEXT "not searched")
@@ -89,7 +93,8 @@ if(NOT GPUOPT_ENABLE_HDF5 STREQUAL "OFF")
     set(GPUOPT_HDF5_FOUND_TEXT "not found")
   endif()
 endif()
-gpuopt_resolve_option(GPUOPT_ENABLE_HDF5 "${HDF5_FOUND}" "the HDF5 C library")
+gpuopt_resolve_option(GPUOPT_ENABLE_HDF5 "${HDF5_FOUND}" "the HDF5 C library"
+  "${GPUOPT_HDF5_FOUND_TEXT}" "Install it (bash scripts/setup.sh installs the Debian packages) or point CMAKE_PREFIX_PATH at it")
 
 # ----------------------------------------------------------------------------- backend sources
 file(GLOB GPUOPT_CUDA_SOURCES CONFIGURE_DEPENDS

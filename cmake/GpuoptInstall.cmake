@@ -11,9 +11,7 @@ install(TARGETS gpuopt EXPORT gpuoptTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime
   FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development)
-if(TARGET gpuopt_cli)
-  install(TARGETS gpuopt_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
-endif()
+# The CLI (target gpuopt_cli) is installed to bin/ by cli/CMakeLists.txt.
 
 # A static library carries its private dependencies: its package must find them again.
 set(GPUOPT_CONFIG_DEPENDENCIES "")
@@ -58,6 +56,7 @@ export(EXPORT gpuoptTargets NAMESPACE gpuopt:: FILE ${PROJECT_BINARY_DIR}/gpuopt
 # pkg-config: the prefix is found from the .pc file's own location.
 set(GPUOPT_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 file(RELATIVE_PATH GPUOPT_PC_TO_PREFIX /prefix/${GPUOPT_PC_DIR} /prefix)
+string(REGEX REPLACE "/$" "" GPUOPT_PC_TO_PREFIX "${GPUOPT_PC_TO_PREFIX}")
 set(GPUOPT_PC_LIBS_PUBLIC "")
 if(NOT BUILD_SHARED_LIBS)
   set(GPUOPT_PC_LIBS_PUBLIC "${GPUOPT_PC_LIBS_PRIVATE}")

@@ -10,7 +10,7 @@
 #ifndef GPUOPT_KERNELS_PORTABLE_H
 #define GPUOPT_KERNELS_PORTABLE_H
 
-#if defined(__OPENCL_VERSION__)
+#if defined(__OPENCL_VERSION__) || defined(__OPENCL_C_VERSION__)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #pragma OPENCL FP_CONTRACT OFF
 #define GPUOPT_GLOBAL __global

@@ -56,7 +56,8 @@ install_test() {
     cmake --build "$build" &&
     "$build/consumer_cmake" &&
     "$build/consumer_pkgconfig" &&
-    echo "pkg-config: $(PKG_CONFIG_PATH=$pcdir pkg-config --modversion --cflags --libs gpuopt | tr '\n' ' ')" &&
+    echo "pkg-config gpuopt $(PKG_CONFIG_PATH=$pcdir pkg-config --modversion gpuopt):" \
+      "$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs gpuopt)" &&
     { [ ! -x "$prefix/bin/gpuopt" ] || "$prefix/bin/gpuopt" algorithms >/dev/null; } &&
     echo "install test passed"
 }

@@ -1,4 +1,5 @@
 /* Problems: dimension, bounds, start point and one of three criterion kinds. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,10 @@ gpuopt_status gpuopt_problem_create_builtin(gpuopt_problem **out, const char *na
     const gpuopt_builtin_problem *b = gpuopt_builtin_find(name);
     if (!b)
         return unknown_problem(name);
+    if (dim > (size_t)INT_MAX)
+        return gpuopt_set_last_error(GPUOPT_ERR_BAD_DIMENSION,
+                                     "built-in problems take dimensions up to %d; got %zu", INT_MAX,
+                                     dim);
     if (b->info.fixed_dim && dim != b->info.fixed_dim)
         return gpuopt_set_last_error(GPUOPT_ERR_BAD_DIMENSION,
                                      "problem '%s' has dimension %zu; got %zu", name,

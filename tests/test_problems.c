@@ -83,15 +83,15 @@ static double ref_schwefel(const double *x, size_t n)
     return 418.9828872724338 * (double)n - s;
 }
 
+static double levy_w(double x) { return 1 + (x - 1) / 4; }
+
 static double ref_levy(const double *x, size_t n)
 {
-    double w[MAX_DIM];
-    for (size_t i = 0; i < n; ++i)
-        w[i] = 1 + (x[i] - 1) / 4;
-    double f = pow(sin(GPUOPT_PI * w[0]), 2);
+    double f = pow(sin(GPUOPT_PI * levy_w(x[0])), 2);
     for (size_t i = 0; i + 1 < n; ++i)
-        f += pow(w[i] - 1, 2) * (1 + 10 * pow(sin(GPUOPT_PI * w[i] + 1), 2));
-    return f + pow(w[n - 1] - 1, 2) * (1 + pow(sin(2 * GPUOPT_PI * w[n - 1]), 2));
+        f += pow(levy_w(x[i]) - 1, 2) * (1 + 10 * pow(sin(GPUOPT_PI * levy_w(x[i]) + 1), 2));
+    double wn = levy_w(x[n - 1]);
+    return f + pow(wn - 1, 2) * (1 + pow(sin(2 * GPUOPT_PI * wn), 2));
 }
 
 static double ref_styblinski_tang(const double *x, size_t n)

@@ -211,13 +211,18 @@ static int same_outcome(const outcome *a, const outcome *b, size_t dim)
            a->n_evaluations == b->n_evaluations;
 }
 
-/* 1 and 2 threads give the same bits; the same seed repeats; another seed differs. */
+/* 1 and 2 threads give the same bits; the same seed repeats; another seed differs. The swarms
+ * of 700 particles x 6 components are large enough for the CPU backend to split them over
+ * threads. */
 static void test_determinism(void)
 {
     const char *configs[] = {
         "seed=5;stopping.max_iterations=150;population_size=33",
-        "seed=5;stopping.max_iterations=150;population_size=33;algo_variant=fips;"
+        "seed=5;stopping.max_iterations=20;population_size=700",
+        "seed=5;stopping.max_iterations=20;population_size=700;algo_variant=fips;"
         "neighbor_definition=adaptive_random;neighbor_param=3",
+        "seed=5;stopping.max_iterations=20;population_size=700;algo_variant=all_components_rand;"
+        "neighbor_definition=gbest",
         "seed=5;stopping.max_iterations=40;population_size=33;update=sequential;"
         "neighbor_definition=gbest;algo_variant=canonical_inertia",
         "seed=5;stopping.max_iterations=150;population_size=33;neighbor_definition=von_neumann;"
@@ -249,6 +254,22 @@ static void test_multimodal(void)
             solved += o.fun < 1e-6;
         }
         CHECK_MSG(solved >= 8, "%s dim 2: solved in %d of 10 seeds", problems[k], solved);
+    }
+}
+
+/* The evaluation budget is met exactly, also in the middle of a generation. */
+static void test_evaluation_budget(void)
+{
+    const char *configs[] = {"population_size=10;stopping.max_criterion_evaluations=55",
+                             "population_size=10;stopping.max_criterion_evaluations=55;"
+                             "update=sequential",
+                             "population_size=10;stopping.max_criterion_evaluations=7"};
+    const int64_t expected[] = {55, 55, 7};
+    for (int k = 0; k < 3; ++k) {
+        outcome o = solve("pso", "sphere", 3, 2, configs[k]);
+        CHECK_STATUS(o.status, GPUOPT_STOP_MAX_EVALUATIONS);
+        CHECK_MSG(o.n_evaluations == expected[k], "%s: %lld evaluations", configs[k],
+                  (long long)o.n_evaluations);
     }
 }
 
@@ -352,6 +373,7 @@ int main(void)
     test_aliases();
     test_determinism();
     test_multimodal();
+    test_evaluation_budget();
     check_first_point(0);
     check_first_point(1);
     test_init_errors();

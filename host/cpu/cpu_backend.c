@@ -130,7 +130,7 @@ static gpuopt_status eval_builtin(gpuopt_backend *b, const gpuopt_eval_target *t
     const long long count = (long long)n;
     const int dim = (int)t->dim;
     (void)b;
-#pragma omp parallel for schedule(static) num_threads(b->n_threads)
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, n * t->dim))
     for (long long i = 0; i < count; ++i)
         out[i] = gpuopt_builtin_value(t->builtin_id, X + (size_t)i * t->dim, dim);
     return GPUOPT_SUCCESS;
@@ -140,8 +140,8 @@ static gpuopt_status eval_builtin(gpuopt_backend *b, const gpuopt_eval_target *t
 static gpuopt_status eval_batch_fn(gpuopt_backend *b, const gpuopt_eval_target *t, const double *X,
                                    size_t n, double *raw)
 {
-    int threads = t->thread_safe ? b->n_threads : 1;
-    if (threads <= 1 || n < 2)
+    int threads = t->thread_safe && n > 1 ? b->n_threads : 1;
+    if (threads <= 1)
         return t->batch_fn(X, n, raw, t->user) ? GPUOPT_ERR_CALLBACK : GPUOPT_SUCCESS;
     int failed = 0;
 #pragma omp parallel num_threads(threads) reduction(| : failed)
@@ -161,7 +161,7 @@ static gpuopt_status eval_batch_fn(gpuopt_backend *b, const gpuopt_eval_target *
 static gpuopt_status eval_point_fn(gpuopt_backend *b, const gpuopt_eval_target *t, const double *X,
                                    size_t n, double *raw)
 {
-    int threads = t->thread_safe ? b->n_threads : 1;
+    int threads = t->thread_safe && n > 1 ? b->n_threads : 1;
     const long long count = (long long)n;
     int failed = 0;
     (void)threads;
@@ -184,7 +184,7 @@ static gpuopt_status cpu_aggregate(gpuopt_backend *b, gpuopt_criterion_kind kind
             memmove(out, r, n * sizeof *out);
         return GPUOPT_SUCCESS;
     }
-#pragma omp parallel for schedule(static) num_threads(b->n_threads)
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, n * m))
     for (long long i = 0; i < count; ++i) {
         const double *row = r + (size_t)i * m;
         double sum = 0;
@@ -247,7 +247,7 @@ static gpuopt_status cpu_fill_uniform(gpuopt_backend *b, gpuopt_dptr out, size_t
     double *u = out;
     const long long count = (long long)n;
     (void)b;
-#pragma omp parallel for schedule(static) num_threads(b->n_threads)
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, n))
     for (long long i = 0; i < count; ++i)
         u[i] = gpuopt_philox_uniform(seed, stream, offset + (uint64_t)i);
     return GPUOPT_SUCCESS;

@@ -5,11 +5,6 @@
 #include "../../src/algorithms/de.h"
 #include "cpu_popops.h"
 
-static int cpu_de_threads(const gpuopt_backend *b)
-{
-    return b->n_threads > 0 ? b->n_threads : 1;
-}
-
 gpuopt_status gpuopt_cpu_de_trial(gpuopt_backend *b, const struct gpuopt_de_args *a)
 {
     if (!b || !a || !a->pop || !a->trial || !a->best_x || !a->lower || !a->upper)
@@ -18,7 +13,7 @@ gpuopt_status gpuopt_cpu_de_trial(gpuopt_backend *b, const struct gpuopt_de_args
     double *trial = a->trial;
     const int64_t n = (int64_t)a->n;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(cpu_de_threads(b))
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, a->n * a->dim))
 #endif
     for (int64_t i = 0; i < n; ++i)
         gpuopt_de_trial_one((uint64_t)i, a->n, a->dim, a->variant, a->F, a->CR,
@@ -35,7 +30,7 @@ gpuopt_status gpuopt_cpu_de_select(gpuopt_backend *b, const struct gpuopt_de_arg
     const double *trial = a->trial, *trial_f = a->trial_f;
     const int64_t n = (int64_t)a->n;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(cpu_de_threads(b))
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, a->n * a->dim))
 #endif
     for (int64_t i = 0; i < n; ++i)
         gpuopt_de_select_one((uint64_t)i, a->dim, pop, fit, trial, trial_f);

@@ -6,6 +6,14 @@
 
 #include "../backend.h"
 
+/* Threads for a loop of `work` element operations: below a few thousand a parallel region costs
+ * more than it saves (and spin-waiting threads hurt small batches). Results never depend on it. */
+#define GPUOPT_CPU_PARALLEL_WORK 4096
+static inline int gpuopt_cpu_threads_for(const gpuopt_backend *b, size_t work)
+{
+    return work >= GPUOPT_CPU_PARALLEL_WORK && b->n_threads > 1 ? b->n_threads : 1;
+}
+
 gpuopt_status gpuopt_cpu_de_trial(gpuopt_backend *b, const struct gpuopt_de_args *a);
 gpuopt_status gpuopt_cpu_de_select(gpuopt_backend *b, const struct gpuopt_de_args *a);
 gpuopt_status gpuopt_cpu_pso_move(gpuopt_backend *b, const struct gpuopt_pso_args *a);

@@ -5,11 +5,6 @@
 #include "../../src/algorithms/pso.h"
 #include "cpu_popops.h"
 
-static int cpu_pso_threads(const gpuopt_backend *b)
-{
-    return b->n_threads > 0 ? b->n_threads : 1;
-}
-
 static int cpu_pso_range_ok(const struct gpuopt_pso_args *a)
 {
     return a->first <= a->n && a->count <= a->n - a->first;
@@ -28,7 +23,7 @@ gpuopt_status gpuopt_cpu_pso_move(gpuopt_backend *b, const struct gpuopt_pso_arg
     const int *table = a->neighbours;
     const int64_t first = (int64_t)a->first, last = (int64_t)(a->first + a->count);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(cpu_pso_threads(b)) if (last - first > 1)
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, a->count * a->dim))
 #endif
     for (int64_t i = first; i < last; ++i)
         gpuopt_pso_move_one((uint64_t)i, a->n, a->dim, a->variant, a->topology, a->gbest,
@@ -48,7 +43,7 @@ gpuopt_status gpuopt_cpu_pso_remember(gpuopt_backend *b, const struct gpuopt_pso
     double *pbest_X = a->pbest_X, *pbest_f = a->pbest_f;
     const int64_t first = (int64_t)a->first, last = (int64_t)(a->first + a->count);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(cpu_pso_threads(b)) if (last - first > 1)
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, a->count * a->dim))
 #endif
     for (int64_t i = first; i < last; ++i)
         gpuopt_pso_remember_one((uint64_t)i, a->dim, X, f, pbest_X, pbest_f);

@@ -10,7 +10,8 @@
  *     sequential:   n rounds of ask (move particle i), batch of 1, tell (update its memory),
  *                   so later particles of the generation see it.
  *   At the end of a generation: adaptive_random rewires when the swarm's best did not improve;
- *   run->n_iterations += 1. */
+ *   run->n_iterations += 1.
+ * A batch never asks for more evaluations than the budget has left. */
 #include "pso.h"
 
 #include <math.h>
@@ -326,6 +327,14 @@ static void pso_batch(const pso_state *s, size_t first, size_t count, gpuopt_bat
     batch->n = count;
 }
 
+/* At most the evaluations left in the budget, so that the budget is met exactly (the run
+ * stops after that batch). */
+static size_t pso_within_budget(const gpuopt_run *run, size_t count)
+{
+    int64_t left = run->stop.max_evaluations - run->n_evaluations;
+    return left > 0 && (uint64_t)left < count ? (size_t)left : count;
+}
+
 static gpuopt_status pso_ask(gpuopt_run *run, gpuopt_batch *batch)
 {
     pso_state *s = run->state;
@@ -334,7 +343,7 @@ static gpuopt_status pso_ask(gpuopt_run *run, gpuopt_batch *batch)
         if ((st = pso_write_initial(run, s, 0, s->buf_x)) ||
             (st = pso_write_initial(run, s, 1, s->buf_v)))
             return st;
-        pso_batch(s, 0, s->n, batch);
+        pso_batch(s, 0, pso_within_budget(run, s->n), batch);
         return GPUOPT_SUCCESS;
     }
     size_t first = s->update == PSO_UPDATE_SEQUENTIAL ? s->next : 0;
@@ -343,7 +352,7 @@ static gpuopt_status pso_ask(gpuopt_run *run, gpuopt_batch *batch)
     st = run->backend->ops->pso_move(run->backend, &a);
     if (st != GPUOPT_SUCCESS)
         return gpuopt_run_fail(run, st, "pso: moving the swarm failed: %s", run->backend->error);
-    pso_batch(s, first, count, batch);
+    pso_batch(s, first, pso_within_budget(run, count), batch);
     return GPUOPT_SUCCESS;
 }
 

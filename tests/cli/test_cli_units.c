@@ -27,9 +27,18 @@ static const char *capture(void (*fn)(cli_json *), int pretty)
     return text;
 }
 
-static void write_escapes(cli_json *j) { cli_json_string(j, "a\"b\\c\n\t\x01/\x7f"); }
-static void write_bad_utf8(cli_json *j) { cli_json_string(j, "x\xff\xc3(\xed\xa0\x80y"); }
-static void write_good_utf8(cli_json *j) { cli_json_string(j, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"); }
+static void write_escapes(cli_json *j)
+{
+    cli_json_string(j, "a\"b\\c\n\t\x01/\x7f");
+}
+static void write_bad_utf8(cli_json *j)
+{
+    cli_json_string(j, "x\xff\xc3(\xed\xa0\x80y");
+}
+static void write_good_utf8(cli_json *j)
+{
+    cli_json_string(j, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+}
 
 static void write_numbers(cli_json *j)
 {
@@ -73,11 +82,10 @@ static void test_json(void)
 {
     CHECK(strcmp(capture(write_escapes, 1), "\"a\\\"b\\\\c\\n\\t\\u0001/\\u007f\"") == 0);
     CHECK(strcmp(capture(write_bad_utf8, 1), "\"x\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffdy\"") == 0);
-    CHECK(strcmp(capture(write_good_utf8, 1),
-                 "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"") == 0);
-    CHECK_CONTAINS(capture(write_numbers, 0),
-                   "[0.10000000000000001,-2.5e-300,null,null,null,-42,"
-                   "18446744073709551615,true,null,null]");
+    CHECK(strcmp(capture(write_good_utf8, 1), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"") ==
+          0);
+    CHECK_CONTAINS(capture(write_numbers, 0), "[0.10000000000000001,-2.5e-300,null,null,null,-42,"
+                                              "18446744073709551615,true,null,null]");
     CHECK(strcmp(capture(write_numbers, 1),
                  "[0.10000000000000001, -2.5e-300, null, null, null, -42, "
                  "18446744073709551615, true, null, null]") == 0);
@@ -103,14 +111,14 @@ static void test_suggest(void)
     CHECK(cli_edit_distance("NelderMead", "neldermead") == 0);
 
     cli_suggest s;
-    cli_suggest_init(&s, "rosenbrok");
+    cli_suggest_init(&s, "rosenbrok", 0);
     cli_suggest_add(&s, "sphere");
     cli_suggest_add(&s, "rosenbrock");
     cli_suggest_add(&s, "rastrigin");
     CHECK(strcmp(cli_suggest_text(&s, buf, sizeof buf), "rosenbrock") == 0);
 
     /* best first, ties in the order seen, a prefix after close typos, at most three */
-    cli_suggest_init(&s, "pso");
+    cli_suggest_init(&s, "pso", 0);
     const char *names[] = {"pso_gen", "de", "psa", "pygmo_pso", "pso", "pso"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i)
         cli_suggest_add(&s, names[i]);
@@ -118,14 +126,21 @@ static void test_suggest(void)
     cli_suggest_add(&s, "ps");
     CHECK(strcmp(cli_suggest_text(&s, buf, sizeof buf), "pso, psa or ps") == 0);
 
-    cli_suggest_init(&s, "zzzzzzzz");
+    cli_suggest_init(&s, "zzzzzzzz", 0);
     cli_suggest_add(&s, "sphere");
     CHECK(strcmp(cli_suggest_text(&s, buf, sizeof buf), "") == 0);
 
     /* the library's catalogues */
-    CHECK_CONTAINS(cli_suggest_problem("spher", buf, sizeof buf), "sphere");
-    CHECK_CONTAINS(cli_suggest_algorithm("neldermaed", buf, sizeof buf), "neldermead");
-    CHECK_CONTAINS(cli_suggest_backend("cpuu", buf, sizeof buf), "cpu");
+    int close = 0;
+    CHECK_CONTAINS(cli_suggest_problem("spher", buf, sizeof buf, &close), "sphere");
+    CHECK(close == 1);
+    CHECK_CONTAINS(cli_suggest_algorithm("neldermaed", buf, sizeof buf, &close), "neldermead");
+    CHECK(close == 1);
+    CHECK_CONTAINS(cli_suggest_backend("cpuu", buf, sizeof buf, &close), "cpu");
+    CHECK(close == 1);
+    /* nothing close: the three nearest names all the same */
+    cli_suggest_algorithm("zzzzzzzzzzzzzzzz", buf, sizeof buf, &close);
+    CHECK(close == 0 && strstr(buf, " or ") != NULL);
 }
 
 static void test_progress_format(void)
