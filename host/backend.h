@@ -54,8 +54,9 @@ typedef struct gpuopt_backend_ops {
     int is_gpu;
 
     /* ---- lifecycle and discovery */
-    /* Number of usable devices (0 when compiled in but none present); why is set when 0. */
-    int (*device_count)(char *why, size_t why_len);
+    /* Number of usable devices (0 when compiled in but none present); why is set when 0.
+     * With gpu_only, only GPU devices count ("auto" picks a backend only for a GPU). */
+    int (*device_count)(int gpu_only, char *why, size_t why_len);
     gpuopt_status (*device_info)(int index, gpuopt_device_info *info);
     gpuopt_status (*open)(gpuopt_backend *b, int device_index);
     void (*close)(gpuopt_backend *b);

@@ -235,6 +235,12 @@ gpuopt_status gpuopt_optimizer_result(const gpuopt_optimizer *opt, gpuopt_result
 gpuopt_status gpuopt_minimize(gpuopt_optimizer *opt, gpuopt_problem *problem,
                               gpuopt_result **result);
 
+/* Runs the ask / evaluate / tell loop from the optimizer's current state (after setup, a
+ * resume, or some ask/tell steps by hand) until a stop reason. gpuopt_minimize is setup +
+ * continue. */
+gpuopt_status gpuopt_optimizer_continue(gpuopt_optimizer *opt, gpuopt_problem *problem,
+                                        gpuopt_result **result);
+
 /* ----------------------------------------------------------------- result */
 
 gpuopt_status gpuopt_result_destroy(gpuopt_result **result);

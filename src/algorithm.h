@@ -105,6 +105,8 @@ typedef struct gpuopt_batch {
 
 typedef struct gpuopt_algorithm gpuopt_algorithm;
 
+#define GPUOPT_MAX_REPORT 8
+
 typedef struct gpuopt_run {
     const gpuopt_algorithm *algorithm;
     gpuopt_backend *backend;
@@ -128,6 +130,8 @@ typedef struct gpuopt_run {
     int64_t n_evaluations;
     double best_f;
     double *best_x; /* host, dim values */
+    double iteration_f; /* smallest value seen in the current iteration */
+    double report[GPUOPT_MAX_REPORT]; /* the algorithm's report values (see report_keys) */
 
     char *errmsg;   /* the optimizer's message buffer */
     size_t errmsg_len;
@@ -173,6 +177,9 @@ struct gpuopt_algorithm {
     unsigned backends;
     const gpuopt_option_spec *options;
     size_t n_options;
+    /* Names of the values the algorithm reports each iteration in run->report (NULL-terminated,
+     * at most GPUOPT_MAX_REPORT), e.g. "population_f_mean", "simplex_size"; NULL for none. */
+    const char *const *report_keys;
     size_t state_size;
     gpuopt_status (*init)(gpuopt_run *run);
     gpuopt_status (*ask)(gpuopt_run *run, gpuopt_batch *batch);

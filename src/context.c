@@ -28,7 +28,7 @@ static gpuopt_status open_named(gpuopt_context *ctx, const char *name)
                                      "installed)",
                                      name, !strcasecmp(name, "cuda") ? "CUDA" : "OPENCL");
     char why[256] = "";
-    if (ops->device_count(why, sizeof why) <= 0)
+    if (ops->device_count(0, why, sizeof why) <= 0)
         return gpuopt_set_last_error(GPUOPT_ERR_BACKEND_UNAVAILABLE,
                                      "backend '%s' has no usable device%s%s", name,
                                      why[0] ? ": " : "", why);
@@ -47,7 +47,7 @@ static gpuopt_status open_auto(gpuopt_context *ctx)
     for (size_t i = 0; i < gpuopt_backend_table_size(); ++i) {
         const gpuopt_backend_ops *ops = gpuopt_backend_table_at(i);
         char why[256];
-        if (ops->is_gpu && ops->device_count(why, sizeof why) > 0 &&
+        if (ops->is_gpu && ops->device_count(1, why, sizeof why) > 0 &&
             open_named(ctx, ops->name) == GPUOPT_SUCCESS) {
             snprintf(ctx->message, sizeof ctx->message, "auto: using %s (%s)", ops->name,
                      ctx->backend->device);
@@ -172,7 +172,7 @@ gpuopt_status gpuopt_backend_info_at(size_t index, gpuopt_backend_info *info)
         snprintf(info->note, sizeof info->note, "not compiled into this build");
         return GPUOPT_SUCCESS;
     }
-    info->n_devices = ops->device_count(info->note, sizeof info->note);
+    info->n_devices = ops->device_count(0, info->note, sizeof info->note);
     if (info->n_devices < 0)
         info->n_devices = 0;
     return GPUOPT_SUCCESS;

@@ -9,6 +9,8 @@
 
 #define GPUOPT_ERRMSG_LEN 1024
 
+struct gpuopt_observation; /* src/image.h */
+
 struct gpuopt_context {
     gpuopt_backend *backend;
     int n_threads;  /* as requested: 0 = all cores */
@@ -43,6 +45,7 @@ struct gpuopt_optimizer {
     size_t n_specs;
 
     gpuopt_run run;
+    char problem_name[64];
     gpuopt_phase phase;
     gpuopt_batch batch;        /* the batch out for evaluation */
     gpuopt_status stop_reason;
@@ -61,6 +64,11 @@ struct gpuopt_optimizer {
     gpuopt_dptr stage_f;
     size_t stage_f_cap;
 
+    struct {
+        unsigned mask;
+        gpuopt_status (*fn)(gpuopt_optimizer *, const struct gpuopt_observation *, void *);
+        void *user;
+    } observers[4];
     gpuopt_progress_fn progress;
     void *progress_user;
     volatile sig_atomic_t interrupt;
@@ -109,6 +117,13 @@ void gpuopt_option_allowed(const gpuopt_option_spec *spec, char *buf, size_t len
 /* The run (src/run.c). */
 gpuopt_status gpuopt_run_start(gpuopt_optimizer *opt, const gpuopt_problem *problem);
 void gpuopt_run_free(gpuopt_run *run);
+
+/* Sets a run up on problem (setup without the START notification). */
+gpuopt_status gpuopt_setup_run(gpuopt_optimizer *opt, const gpuopt_problem *problem);
+/* Notifies the observers registered for `event` (src/optimizer.c). */
+gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event);
+/* Checks the budget (iterations, evaluations, time, interrupt) and finishes the run on a stop. */
+gpuopt_status gpuopt_check_budget(gpuopt_optimizer *opt);
 
 /* Time in seconds from a monotonic clock. */
 double gpuopt_now(void);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core.h"
+#include "image.h"
 
 #define OPT_NULL() gpuopt_set_last_error(GPUOPT_ERR_NULL_POINTER, "optimizer is NULL")
 
@@ -133,6 +134,7 @@ static gpuopt_status finish(gpuopt_optimizer *opt, gpuopt_status reason)
                  gpuopt_status_text(reason), (long long)s->max_evaluations);
     else
         snprintf(opt->stop_message, sizeof opt->stop_message, "%s", gpuopt_status_text(reason));
+    gpuopt_notify(opt, GPUOPT_EVENT_STOP); /* a failing observer cannot change the outcome now */
     return reason;
 }
 
@@ -163,18 +165,15 @@ static gpuopt_status report_progress(gpuopt_optimizer *opt, int64_t iterations_b
 
 /* ------------------------------------------------------------------ setup */
 
-gpuopt_status gpuopt_optimizer_setup(gpuopt_optimizer *opt, const gpuopt_problem *problem)
+gpuopt_status gpuopt_setup_run(gpuopt_optimizer *opt, const gpuopt_problem *problem)
 {
-    if (!opt)
-        return OPT_NULL();
-    if (!problem)
-        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NULL_POINTER, "problem is NULL");
     opt->interrupt = 0;
     opt->stop_reason = GPUOPT_SUCCESS;
     opt->stop_message[0] = '\0';
     opt->start_time = gpuopt_now();
     opt->target = problem->target;
     opt->phase = GPUOPT_PHASE_IDLE;
+    snprintf(opt->problem_name, sizeof opt->problem_name, "%s", problem->name);
     gpuopt_status st = gpuopt_run_start(opt, problem);
     if (st != GPUOPT_SUCCESS) {
         gpuopt_run_free(&opt->run);
@@ -182,6 +181,18 @@ gpuopt_status gpuopt_optimizer_setup(gpuopt_optimizer *opt, const gpuopt_problem
     }
     opt->phase = GPUOPT_PHASE_READY;
     return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_optimizer_setup(gpuopt_optimizer *opt, const gpuopt_problem *problem)
+{
+    if (!opt)
+        return OPT_NULL();
+    if (!problem)
+        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NULL_POINTER, "problem is NULL");
+    gpuopt_status st = gpuopt_setup_run(opt, problem);
+    if (st == GPUOPT_SUCCESS)
+        st = gpuopt_notify(opt, GPUOPT_EVENT_START);
+    return st == GPUOPT_SUCCESS || opt->phase != GPUOPT_PHASE_READY ? st : finish(opt, st);
 }
 
 /* ------------------------------------------------------- batch processing */
@@ -306,6 +317,8 @@ static gpuopt_status track_best(gpuopt_optimizer *opt, const batch_view *v)
     size_t imin;
     double fmin;
     gpuopt_status st = b->ops->minmax(b, v->f, opt->batch.n, &imin, &fmin, NULL, NULL);
+    if (st == GPUOPT_SUCCESS && fmin < run->iteration_f)
+        run->iteration_f = fmin;
     if (st == GPUOPT_SUCCESS && fmin < run->best_f) {
         run->best_f = fmin;
         st = b->ops->read(b, run->best_x, v->X, imin * run->dim * sizeof(double),
@@ -337,6 +350,18 @@ static gpuopt_status process_values(gpuopt_optimizer *opt, const batch_view *v)
         st = report_progress(opt, iterations);
     if (st == GPUOPT_SUCCESS)
         st = budget_reason(opt);
+    if (st == GPUOPT_SUCCESS)
+        st = gpuopt_notify(opt, GPUOPT_EVENT_BATCH);
+    if (st == GPUOPT_SUCCESS && run->n_iterations != iterations) {
+        st = gpuopt_notify(opt, GPUOPT_EVENT_ITERATION);
+        run->iteration_f = INFINITY;
+    }
+    return st == GPUOPT_SUCCESS ? st : finish(opt, st);
+}
+
+gpuopt_status gpuopt_check_budget(gpuopt_optimizer *opt)
+{
+    gpuopt_status st = budget_reason(opt);
     return st == GPUOPT_SUCCESS ? st : finish(opt, st);
 }
 
@@ -465,6 +490,40 @@ static gpuopt_status evaluate_batch(gpuopt_optimizer *opt, batch_view *v)
 
 static gpuopt_status make_result(const gpuopt_optimizer *opt, gpuopt_result **out);
 
+gpuopt_status gpuopt_optimizer_continue(gpuopt_optimizer *opt, gpuopt_problem *problem,
+                                        gpuopt_result **result)
+{
+    if (!opt)
+        return OPT_NULL();
+    if (result)
+        *result = NULL;
+    if (!problem)
+        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NULL_POINTER, "problem is NULL");
+    if (!problem->has_criterion)
+        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NO_CRITERION,
+                                "the problem has no criterion: set one with "
+                                "gpuopt_problem_set_batch_criterion or _point_criterion");
+    gpuopt_status st = check_phase(opt, GPUOPT_PHASE_READY);
+    if (st != GPUOPT_SUCCESS)
+        return st;
+    opt->target = problem->target;
+    st = gpuopt_check_budget(opt); /* a resumed run may already be at its budget */
+    while (st == GPUOPT_SUCCESS) {
+        batch_view v;
+        st = next_batch(opt);
+        if (st == GPUOPT_SUCCESS && (st = evaluate_batch(opt, &v)) != GPUOPT_SUCCESS)
+            st = finish(opt, st);
+        if (st == GPUOPT_SUCCESS)
+            st = process_values(opt, &v);
+    }
+    if (result) {
+        gpuopt_status rs = make_result(opt, result);
+        if (rs != GPUOPT_SUCCESS)
+            return rs;
+    }
+    return st;
+}
+
 gpuopt_status gpuopt_minimize(gpuopt_optimizer *opt, gpuopt_problem *problem,
                               gpuopt_result **result)
 {
@@ -479,21 +538,89 @@ gpuopt_status gpuopt_minimize(gpuopt_optimizer *opt, gpuopt_problem *problem,
                                 "the problem has no criterion: set one with "
                                 "gpuopt_problem_set_batch_criterion or _point_criterion");
     gpuopt_status st = gpuopt_optimizer_setup(opt, problem);
-    if (st != GPUOPT_SUCCESS)
+    if (st != GPUOPT_SUCCESS) {
+        if (result && opt->phase == GPUOPT_PHASE_DONE)
+            make_result(opt, result);
         return st;
-    while (st == GPUOPT_SUCCESS) {
-        batch_view v;
-        st = next_batch(opt);
-        if (st == GPUOPT_SUCCESS && (st = evaluate_batch(opt, &v)) != GPUOPT_SUCCESS)
-            st = finish(opt, st);
-        if (st == GPUOPT_SUCCESS)
-            st = process_values(opt, &v);
     }
-    if (result) {
-        gpuopt_status rs = make_result(opt, result);
-        if (rs != GPUOPT_SUCCESS)
-            return rs;
+    return gpuopt_optimizer_continue(opt, problem, result);
+}
+
+/* -------------------------------------------------------------- observers */
+
+gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event)
+{
+    const gpuopt_run *run = &opt->run;
+    size_t n_report = 0;
+    for (const char *const *k = opt->algorithm->report_keys; k && *k; ++k)
+        ++n_report;
+    gpuopt_observation o = {
+        .event = (gpuopt_event)event,
+        .n_iterations = run->n_iterations,
+        .n_evaluations = run->n_evaluations,
+        .best_f = run->best_f,
+        .best_x = run->best_x,
+        .iteration_f = run->iteration_f,
+        .elapsed = gpuopt_now() - opt->start_time,
+        .n_report = n_report,
+        .report_keys = opt->algorithm->report_keys,
+        .report = run->report,
+        .batch_n = event == GPUOPT_EVENT_BATCH ? opt->batch.n : 0,
+        .stop_reason = opt->stop_reason,
+    };
+    for (size_t i = 0; i < GPUOPT_COUNT(opt->observers); ++i) {
+        if (!opt->observers[i].fn || !(opt->observers[i].mask & event))
+            continue;
+        gpuopt_status st = opt->observers[i].fn(opt, &o, opt->observers[i].user);
+        if (st != GPUOPT_SUCCESS && event != GPUOPT_EVENT_STOP)
+            return st;
     }
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_optimizer_add_observer(gpuopt_optimizer *opt, unsigned mask,
+                                            gpuopt_observer_fn fn, void *user)
+{
+    if (!opt)
+        return OPT_NULL();
+    if (!fn)
+        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NULL_POINTER, "observer is NULL");
+    for (size_t i = 0; i < GPUOPT_COUNT(opt->observers); ++i) {
+        if (!opt->observers[i].fn) {
+            opt->observers[i].mask = mask;
+            opt->observers[i].fn = fn;
+            opt->observers[i].user = user;
+            return GPUOPT_SUCCESS;
+        }
+    }
+    return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_INVALID_ARGUMENT,
+                            "at most %zu observers can be registered", GPUOPT_COUNT(opt->observers));
+}
+
+gpuopt_status gpuopt_optimizer_remove_observer(gpuopt_optimizer *opt, gpuopt_observer_fn fn,
+                                               void *user)
+{
+    if (!opt)
+        return OPT_NULL();
+    for (size_t i = 0; i < GPUOPT_COUNT(opt->observers); ++i)
+        if (opt->observers[i].fn == fn && opt->observers[i].user == user)
+            memset(&opt->observers[i], 0, sizeof opt->observers[i]);
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_observer_read_batch(gpuopt_optimizer *opt, double *X, double *f)
+{
+    if (!opt)
+        return OPT_NULL();
+    if (opt->phase != GPUOPT_PHASE_READY || opt->batch.n == 0)
+        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_INVALID_STATE, "no batch to read");
+    gpuopt_run *run = &opt->run;
+    const gpuopt_batch *bt = &opt->batch;
+    gpuopt_status st = GPUOPT_SUCCESS;
+    if (X)
+        st = gpuopt_run_read(run, bt->x_buffer, bt->x_row * run->dim, bt->n * run->dim, X);
+    if (st == GPUOPT_SUCCESS && f)
+        st = gpuopt_run_read(run, bt->f_buffer, bt->f_row, bt->n, f);
     return st;
 }
 

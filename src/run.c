@@ -250,6 +250,9 @@ gpuopt_status gpuopt_run_start(gpuopt_optimizer *opt, const gpuopt_problem *prob
     run->errmsg = opt->errmsg;
     run->errmsg_len = sizeof opt->errmsg;
     run->best_f = INFINITY;
+    run->iteration_f = INFINITY;
+    for (size_t k = 0; k < GPUOPT_MAX_REPORT; ++k)
+        run->report[k] = NAN;
     gpuopt_status st = check_problem(run, problem);
     if (st == GPUOPT_SUCCESS)
         st = copy_problem(run, problem);

@@ -24,11 +24,11 @@ static int cpu_cores(void)
 #endif
 }
 
-static int cpu_device_count(char *why, size_t why_len)
+static int cpu_device_count(int gpu_only, char *why, size_t why_len)
 {
     if (why && why_len)
-        why[0] = '\0';
-    return 1;
+        snprintf(why, why_len, "%s", gpu_only ? "the CPU is not a GPU" : "");
+    return gpu_only ? 0 : 1;
 }
 
 static void cpu_model_name(char *buf, size_t len)
