@@ -110,6 +110,8 @@ const gpuopt_option_spec *gpuopt_options_find(const gpuopt_option_spec *specs, s
 /* Writes "Did you mean: a, b?" style suggestions of the closest keys among candidates. */
 void gpuopt_suggest(const char *word, const char *const *candidates, size_t n, char *out,
                     size_t len);
+/* Sets the last error for an unknown algorithm name, naming the nearest names and aliases. */
+gpuopt_status gpuopt_unknown_algorithm(const char *name);
 void gpuopt_option_format(const gpuopt_option_spec *spec, const gpuopt_option_value *v, char *buf,
                           size_t len);
 void gpuopt_option_allowed(const gpuopt_option_spec *spec, char *buf, size_t len);

@@ -18,23 +18,6 @@ double gpuopt_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static gpuopt_status unknown_algorithm(const char *name)
-{
-    const char *names[128];
-    size_t n = 0;
-    for (size_t i = 0; i < gpuopt_registry_size() && n < 128; ++i) {
-        const gpuopt_algorithm *a = gpuopt_registry_at(i);
-        names[n++] = a->name;
-        for (const char *const *al = a->aliases; al && *al && n < 128; ++al)
-            names[n++] = *al;
-    }
-    char hint[256];
-    gpuopt_suggest(name, names, n, hint, sizeof hint);
-    return gpuopt_set_last_error(GPUOPT_ERR_UNKNOWN_ALGORITHM,
-                                 "unknown algorithm '%s'; nearest: %s (see `gpuopt algorithms`)",
-                                 name, hint);
-}
-
 gpuopt_status gpuopt_optimizer_create(gpuopt_optimizer **out, gpuopt_context *ctx,
                                       const char *algorithm)
 {
@@ -45,7 +28,7 @@ gpuopt_status gpuopt_optimizer_create(gpuopt_optimizer **out, gpuopt_context *ct
     const char *preset;
     const gpuopt_algorithm *a = gpuopt_registry_find(algorithm, &preset);
     if (!a)
-        return unknown_algorithm(algorithm);
+        return gpuopt_unknown_algorithm(algorithm);
     gpuopt_optimizer *opt = calloc(1, sizeof *opt);
     if (!opt)
         return gpuopt_set_last_error(GPUOPT_ERR_OUT_OF_MEMORY, "out of memory");

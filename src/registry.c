@@ -58,6 +58,24 @@ const gpuopt_algorithm *gpuopt_registry_find(const char *name, const char **pres
 
 /* ------------------------------------------------------------- public API */
 
+gpuopt_status gpuopt_unknown_algorithm(const char *name)
+{
+    const char *names[128];
+    size_t n = 0;
+    for (size_t i = 0; i < gpuopt_registry_size() && n < 128; ++i) {
+        const gpuopt_algorithm *a = gpuopt_registry_at(i);
+        names[n++] = a->name;
+        for (const char *const *al = a->aliases; al && *al && n < 128; ++al)
+            names[n++] = *al;
+    }
+    char hint[256];
+    gpuopt_suggest(name, names, n, hint, sizeof hint);
+    return gpuopt_set_last_error(GPUOPT_ERR_UNKNOWN_ALGORITHM,
+                                 "unknown algorithm '%s'; nearest: %s (see `gpuopt algorithms`)",
+                                 name, hint);
+}
+
+
 static void fill_info(const gpuopt_algorithm *a, gpuopt_algorithm_info *info)
 {
     info->name = a->name;
@@ -91,7 +109,7 @@ gpuopt_status gpuopt_algorithm_find(const char *name_or_alias, gpuopt_algorithm_
         return GPUOPT_ERR_NULL_POINTER;
     const gpuopt_algorithm *a = gpuopt_registry_find(name_or_alias, NULL);
     if (!a)
-        return GPUOPT_ERR_UNKNOWN_ALGORITHM;
+        return gpuopt_unknown_algorithm(name_or_alias);
     fill_info(a, info);
     return GPUOPT_SUCCESS;
 }

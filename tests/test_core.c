@@ -190,7 +190,8 @@ static void test_registry(void)
         CHECK(!strcmp(info.name, names[i]));
     }
     gpuopt_algorithm_info info;
-    CHECK_STATUS(gpuopt_algorithm_find("nosuch", &info), GPUOPT_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(gpuopt_algorithm_find("pygmo_dee", &info), GPUOPT_ERR_UNKNOWN_ALGORITHM);
+    CHECK_CONTAINS(gpuopt_last_error(), "'pygmo_de'");
     CHECK_STATUS(gpuopt_algorithm_find(NULL, &info), GPUOPT_ERR_NULL_POINTER);
     /* every option row is complete, and its default is within its own range */
     gpuopt_context *ctx = new_context();

@@ -176,8 +176,40 @@ static void test_observers(void)
     gpuopt_context_destroy(&ctx);
 }
 
+static gpuopt_status check_report(gpuopt_optimizer *opt, const gpuopt_observation *o, void *user)
+{
+    (void)opt;
+    int *bad = user;
+    *bad += o->n_report < 1 || !o->report_keys || !o->report_keys[0];
+    for (size_t k = 0; k < o->n_report; ++k)
+        *bad += !isfinite(o->report[k]) || o->report[k] < 0;
+    return GPUOPT_SUCCESS;
+}
+
+/* Every algorithm reports its named values each iteration (for the history log). */
+static void test_reports(void)
+{
+    gpuopt_context *ctx;
+    gpuopt_problem *p;
+    gpuopt_context_create(&ctx, "cpu");
+    gpuopt_problem_create_builtin(&p, "sphere", 3);
+    for (size_t a = 0; a < gpuopt_algorithm_count(); ++a) {
+        gpuopt_algorithm_info info;
+        gpuopt_algorithm_info_at(a, &info);
+        gpuopt_optimizer *o = make(ctx, info.name, "stopping.max_iterations=30");
+        int bad = 0;
+        gpuopt_optimizer_add_observer(o, GPUOPT_EVENT_ITERATION, check_report, &bad);
+        gpuopt_minimize(o, p, NULL);
+        CHECK_MSG(bad == 0, "%s: %d bad report values", info.name, bad);
+        gpuopt_optimizer_destroy(&o);
+    }
+    gpuopt_problem_destroy(&p);
+    gpuopt_context_destroy(&ctx);
+}
+
 int main(void)
 {
+    test_reports();
     test_resume_is_bitwise();
     test_mismatch_refused();
     test_observers();

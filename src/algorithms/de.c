@@ -199,6 +199,8 @@ static gpuopt_status de_update_best(gpuopt_run *run, const de_state *s, de_extre
                                       &e->f_best, &e->worst, &e->f_worst);
     if (st)
         return de_backend_fail(run, st, "minmax");
+    run->report[0] = e->f_best;
+    run->report[1] = e->f_worst;
     size_t row_bytes = run->dim * sizeof(double);
     st = gpuopt_backend_copy(b, gpuopt_run_dev(run, s->buf_best), 0, gpuopt_run_dev(run, s->buf_pop),
                              e->best * row_bytes, row_bytes);
@@ -295,10 +297,12 @@ static const gpuopt_option_spec de_options[] = {
 };
 
 static const char *const de_aliases[] = {"pygmo_de", NULL};
+static const char *const de_report_keys[] = {"population_f_best", "population_f_worst", NULL};
 
 const gpuopt_algorithm gpuopt_algorithm_de = {
     .name = "de",
     .aliases = de_aliases,
+    .report_keys = de_report_keys,
     .presets = NULL,
     .summary = "Differential evolution (pagmo2's de): ten mutation variants, exponential or "
                "binomial crossover, whole generations evaluated as one batch.",

@@ -127,24 +127,29 @@ static void sort_simplex(const gpuopt_run *run)
     }
 }
 
-/* scipy's test: max |sim[1:] - sim[0]| <= xatol and max |fsim[0] - fsim[1:]| <= fatol. */
-static int simplex_converged(const gpuopt_run *run)
+/* The simplex's extent: max |sim[1:] - sim[0]| and max |fsim[0] - fsim[1:]| (NaN when a
+ * difference is NaN). */
+static void simplex_spread(const gpuopt_run *run, double *x_spread, double *f_spread)
 {
     const double *best = ranked(run, 0);
-    double f_best = ranked_value(run, 0), x_spread = 0, f_spread = 0;
+    double f_best = ranked_value(run, 0);
+    *x_spread = *f_spread = 0;
     for (size_t k = 1; k <= run->dim; ++k) {
         const double *v = ranked(run, k);
         for (size_t d = 0; d < run->dim; ++d) {
             double gap = fabs(v[d] - best[d]);
-            if (isnan(gap))
-                return 0;
-            x_spread = gap > x_spread ? gap : x_spread;
+            *x_spread = gap > *x_spread || isnan(gap) ? gap : *x_spread;
         }
         double f_gap = fabs(f_best - ranked_value(run, k));
-        if (isnan(f_gap))
-            return 0;
-        f_spread = f_gap > f_spread ? f_gap : f_spread;
+        *f_spread = f_gap > *f_spread || isnan(f_gap) ? f_gap : *f_spread;
     }
+}
+
+/* scipy's test: max |sim[1:] - sim[0]| <= xatol and max |fsim[0] - fsim[1:]| <= fatol. */
+static int simplex_converged(const gpuopt_run *run)
+{
+    double x_spread, f_spread;
+    simplex_spread(run, &x_spread, &f_spread);
     return x_spread <= run->stop.absolute_params_tolerance &&
            f_spread <= run->stop.absolute_criterion_tolerance;
 }
@@ -234,6 +239,7 @@ static gpuopt_status finish_iteration(gpuopt_run *run)
 {
     ++run->n_iterations;
     sort_simplex(run);
+    simplex_spread(run, &run->report[0], &run->report[1]);
     nm(run)->phase = NM_REFLECT;
     if (budget_left(run) && simplex_converged(run))
         return GPUOPT_STOP_PARAMS_AND_CRITERION_TOLERANCE;
@@ -462,10 +468,12 @@ static gpuopt_status nm_tell(gpuopt_run *run, const gpuopt_batch *batch)
 /* -------------------------------------------------------------- descriptor */
 
 static const char *const nm_aliases[] = {"scipy_neldermead", NULL};
+static const char *const nm_report_keys[] = {"simplex_size", "simplex_f_spread", NULL};
 
 const gpuopt_algorithm gpuopt_algorithm_neldermead = {
     .name = "neldermead",
     .aliases = nm_aliases,
+    .report_keys = nm_report_keys,
     .presets = NULL,
     .summary = "Nelder-Mead simplex search, as scipy.optimize's method='Nelder-Mead' "
                "(optionally with Gao-Han adaptive coefficients).",

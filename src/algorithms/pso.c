@@ -414,6 +414,17 @@ static gpuopt_status pso_track_best(gpuopt_run *run, pso_state *s, size_t first,
     return GPUOPT_SUCCESS;
 }
 
+/* Report values: the swarm's best memory and the mean value of the current positions. */
+static void pso_report(gpuopt_run *run, const pso_state *s)
+{
+    const double *f = gpuopt_run_host(run, s->buf_f_host);
+    double sum = 0;
+    for (size_t i = 0; i < s->n; ++i)
+        sum += f[i];
+    run->report[0] = s->gbest_f;
+    run->report[1] = sum / (double)s->n;
+}
+
 static gpuopt_status pso_end_generation(gpuopt_run *run, pso_state *s)
 {
     gpuopt_status st = GPUOPT_SUCCESS;
@@ -422,6 +433,7 @@ static gpuopt_status pso_end_generation(gpuopt_run *run, pso_state *s)
     s->improved = 0;
     s->next = 0;
     run->n_iterations += 1;
+    pso_report(run, s);
     return st;
 }
 
@@ -447,6 +459,7 @@ static gpuopt_status pso_tell(gpuopt_run *run, const gpuopt_batch *batch)
 /* ------------------------------------------------------------- descriptor */
 
 static const char *const pso_aliases[] = {"pygmo_pso", "pygmo_pso_gen", NULL};
+static const char *const pso_report_keys[] = {"swarm_f_best", "positions_f_mean", NULL};
 
 static const gpuopt_alias_preset pso_presets[] = {
     {"pygmo_pso", "update=sequential"},
@@ -456,6 +469,7 @@ static const gpuopt_alias_preset pso_presets[] = {
 const gpuopt_algorithm gpuopt_algorithm_pso = {
     .name = "pso",
     .aliases = pso_aliases,
+    .report_keys = pso_report_keys,
     .presets = pso_presets,
     .summary = "Particle swarm optimization (pagmo2's pso / pso_gen): six velocity variants, "
                "four topologies, generational or sequential updates.",
