@@ -99,6 +99,17 @@ typedef struct gpuopt_backend_ops {
                           size_t src_offset, size_t bytes);
     /* Indices 0..n-1 ordered by f ascending, stable. idx holds n uint32 values. */
     gpuopt_status (*argsort)(gpuopt_backend *b, gpuopt_dptr f, size_t n, gpuopt_dptr idx);
+    /* BLAS-3, row-major: C = alpha * op(A) * op(B) + beta * C, op(X) = X or X^T (trans_*),
+     * C is m x n, op(A) m x k, op(B) k x n; offsets and leading dimensions in elements.
+     * Fallback: the host (read, compute, write). CPU: OpenBLAS; OpenCL: CLBlast; CUDA: cuBLAS. */
+    gpuopt_status (*dgemm)(gpuopt_backend *b, int trans_a, int trans_b, size_t m, size_t n,
+                           size_t k, double alpha, gpuopt_dptr A, size_t a_offset, size_t lda,
+                           gpuopt_dptr B, size_t b_offset, size_t ldb, double beta, gpuopt_dptr C,
+                           size_t c_offset, size_t ldc);
+    /* Symmetric eigendecomposition of the n x n row-major matrix A: A is overwritten by the
+     * eigenvectors (as columns), w receives the eigenvalues in ascending order.
+     * Fallback: LAPACK(E) dsyevd on the host. CUDA: cuSOLVER syevd. */
+    gpuopt_status (*dsyevd)(gpuopt_backend *b, size_t n, gpuopt_dptr A, gpuopt_dptr w);
 } gpuopt_backend_ops;
 
 struct gpuopt_backend {
@@ -122,6 +133,12 @@ gpuopt_status gpuopt_backend_fail(gpuopt_backend *b, gpuopt_status st, const cha
 gpuopt_status gpuopt_backend_copy(gpuopt_backend *b, gpuopt_dptr dst, size_t dst_offset,
                                   gpuopt_dptr src, size_t src_offset, size_t bytes);
 gpuopt_status gpuopt_backend_argsort(gpuopt_backend *b, gpuopt_dptr f, size_t n, gpuopt_dptr idx);
+/* (host/backend_linalg.c) */
+gpuopt_status gpuopt_backend_dgemm(gpuopt_backend *b, int trans_a, int trans_b, size_t m, size_t n,
+                                   size_t k, double alpha, gpuopt_dptr A, size_t a_offset,
+                                   size_t lda, gpuopt_dptr B, size_t b_offset, size_t ldb,
+                                   double beta, gpuopt_dptr C, size_t c_offset, size_t ldc);
+gpuopt_status gpuopt_backend_dsyevd(gpuopt_backend *b, size_t n, gpuopt_dptr A, gpuopt_dptr w);
 
 /* Stable host argsort (idx holds n values); the CPU backend's and the fallback's. */
 gpuopt_status gpuopt_host_argsort(const double *f, size_t n, uint32_t *idx);

@@ -252,6 +252,8 @@ int64_t gpuopt_result_n_iterations(const gpuopt_result *r);
 int gpuopt_result_converged(const gpuopt_result *r);
 gpuopt_status gpuopt_result_stop_reason(const gpuopt_result *r);
 const char *gpuopt_result_message(const gpuopt_result *r);
+/* Warnings of the run ("; "-separated; "" when none), e.g. an option the algorithm adjusted. */
+const char *gpuopt_result_warnings(const gpuopt_result *r);
 double gpuopt_result_wall_time(const gpuopt_result *r);
 const char *gpuopt_result_algorithm(const gpuopt_result *r);
 const char *gpuopt_result_backend(const gpuopt_result *r);

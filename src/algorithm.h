@@ -135,12 +135,21 @@ typedef struct gpuopt_run {
 
     char *errmsg;   /* the optimizer's message buffer */
     size_t errmsg_len;
+    char warnings[1024]; /* "; "-separated warnings of this run */
 } gpuopt_run;
 
 /* Sets the run's error message (printf style) and returns st. */
 gpuopt_status gpuopt_run_fail(gpuopt_run *run, gpuopt_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Records a warning (e.g. an option adjusted to the problem); runs go on. Warnings reach the
+ * result (gpuopt_result_warnings) and the CLI prints them. */
+void gpuopt_run_warn(gpuopt_run *run, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
 #endif
     ;
 

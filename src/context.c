@@ -169,7 +169,10 @@ gpuopt_status gpuopt_backend_info_at(size_t index, gpuopt_backend_info *info)
     const gpuopt_backend_ops *ops = gpuopt_backend_ops_find(info->name);
     info->compiled_in = ops != NULL;
     if (!ops) {
-        snprintf(info->note, sizeof info->note, "not compiled into this build");
+        snprintf(info->note, sizeof info->note,
+                 "this build has no %s backend (configure with GPUOPT_ENABLE_%s=ON where its SDK "
+                 "is installed)",
+                 info->name, !strcmp(info->name, "cuda") ? "CUDA" : "OPENCL");
         return GPUOPT_SUCCESS;
     }
     info->n_devices = ops->device_count(0, info->note, sizeof info->note);

@@ -82,6 +82,7 @@ struct gpuopt_result {
     int64_t n_evaluations, n_iterations;
     gpuopt_status stop_reason;
     char message[GPUOPT_ERRMSG_LEN];
+    char warnings[1024];
     double wall_time;
     char algorithm[64];
     char backend[32];

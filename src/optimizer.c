@@ -641,6 +641,7 @@ static gpuopt_status make_result(const gpuopt_optimizer *opt, gpuopt_result **ou
     int done = opt->phase == GPUOPT_PHASE_DONE;
     r->stop_reason = done ? opt->stop_reason : GPUOPT_SUCCESS;
     snprintf(r->message, sizeof r->message, "%s", done ? opt->stop_message : "running");
+    snprintf(r->warnings, sizeof r->warnings, "%s", run->warnings);
     r->wall_time = done ? opt->elapsed : gpuopt_now() - opt->start_time;
     snprintf(r->algorithm, sizeof r->algorithm, "%s", opt->algorithm->name);
     snprintf(r->backend, sizeof r->backend, "%s", opt->ctx->backend->ops->name);
@@ -688,6 +689,7 @@ gpuopt_status gpuopt_result_stop_reason(const gpuopt_result *r)
     return r ? r->stop_reason : GPUOPT_ERR_NULL_POINTER;
 }
 const char *gpuopt_result_message(const gpuopt_result *r) { return r ? r->message : ""; }
+const char *gpuopt_result_warnings(const gpuopt_result *r) { return r ? r->warnings : ""; }
 double gpuopt_result_wall_time(const gpuopt_result *r) { return r ? r->wall_time : 0; }
 const char *gpuopt_result_algorithm(const gpuopt_result *r) { return r ? r->algorithm : ""; }
 const char *gpuopt_result_backend(const gpuopt_result *r) { return r ? r->backend : ""; }

@@ -17,6 +17,19 @@ gpuopt_status gpuopt_run_fail(gpuopt_run *run, gpuopt_status st, const char *fmt
     return st;
 }
 
+void gpuopt_run_warn(gpuopt_run *run, const char *fmt, ...)
+{
+    size_t used = strlen(run->warnings);
+    if (used && used + 2 < sizeof run->warnings) {
+        strcpy(run->warnings + used, "; ");
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(run->warnings + used, sizeof run->warnings - used, fmt, ap);
+    va_end(ap);
+}
+
 static gpuopt_status backend_fail(gpuopt_run *run, gpuopt_status st)
 {
     return gpuopt_run_fail(run, st, "%s backend: %s", run->backend->ops->name,
