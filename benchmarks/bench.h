@@ -42,6 +42,7 @@ typedef struct bench_backend {
     gpuopt_device_description device; /* device 0, when info.n_devices > 0 */
     int selected;                     /* run in this invocation */
     double copy_bandwidth_gbs;        /* NAN: the backend gives no figure (no API yet) */
+    char context_error[256];          /* why no context could be opened, or "" */
 } bench_backend;
 
 typedef enum bench_row_status { ROW_OK, ROW_SKIPPED, ROW_FAILED } bench_row_status;

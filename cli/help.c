@@ -14,6 +14,8 @@ void cli_help_main(void)
           "  algorithms   list the algorithms, or one algorithm's options\n"
           "  problems     list the built-in test problems\n"
           "  backends     list the compute backends and their devices\n"
+          "  derivative   finite-difference gradient or Hessian of a problem at a point\n"
+          "  log          look at a run log: summary (show) or plots (plot)\n"
           "  help         help on a command (also: gpuopt COMMAND --help)\n"
           "\n"
           "flags:\n"
@@ -43,9 +45,22 @@ void cli_help_run(void)
           "  --json               print the result as one JSON object\n"
           "  --quiet              no progress bar\n"
           "\n"
+          "run history (see docs/history.md):\n"
+          "  --log FILE           write the run's history to an HDF5 log (see 'gpuopt log')\n"
+          "  --log-evaluations    also log every evaluated point and its value\n"
+          "  --overwrite          replace a log file that exists (else it is refused)\n"
+          "  --checkpoint FILE    save the run's complete state: when it starts, then\n"
+          "  --checkpoint-every N   every N iterations, and/or\n"
+          "  --checkpoint-seconds T every T seconds (default without either: 60 seconds)\n"
+          "  --resume FILE        continue the run saved in FILE, bit for bit, with its\n"
+          "                       problem, algorithm, options, seed, backend, log and\n"
+          "                       checkpoint settings (flags given here take precedence)\n"
+          "  --allow-backend-change  resume on another backend (then not bitwise)\n"
+          "\n"
           "A progress bar is drawn on stderr when it is a terminal. Ctrl-C stops the run at the\n"
           "next iteration and reports the best point so far (stop reason \"interrupted\");\n"
-          "a second Ctrl-C ends the program at once.\n",
+          "a second Ctrl-C ends the program at once. With --checkpoint, a run stopped by\n"
+          "Ctrl-C saves where it stopped, and --resume goes on from there.\n",
           stdout);
 }
 

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "derivative_cmd.h"
+#include "log_cmd.h"
 
 typedef struct cli_command {
     const char *name;
@@ -15,6 +17,8 @@ static const cli_command commands[] = {
     {"algorithms", cli_cmd_algorithms, cli_help_algorithms},
     {"problems", cli_cmd_problems, cli_help_problems},
     {"backends", cli_cmd_backends, cli_help_backends},
+    {"derivative", cli_cmd_derivative, cli_help_derivative},
+    {"log", cli_cmd_log, cli_help_log},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -37,7 +41,7 @@ static int help_command(int argc, char **argv)
     if (c == NULL || argc > 1)
         return cli_fail(CLI_EXIT_USAGE,
                         "help: unknown command '%s' (commands: run, algorithms, "
-                        "problems, backends)",
+                        "problems, backends, log)",
                         argv[argc > 1 && c != NULL ? 1 : 0]);
     c->help();
     return CLI_EXIT_OK;
@@ -64,5 +68,6 @@ int main(int argc, char **argv)
     if (first[0] == '-')
         return cli_fail(CLI_EXIT_USAGE, "unknown flag '%s' (see 'gpuopt --help')", first);
     return cli_fail(CLI_EXIT_USAGE,
-                    "unknown command '%s' (commands: run, algorithms, problems, backends)", first);
+                    "unknown command '%s' (commands: run, algorithms, problems, backends, log)",
+                    first);
 }

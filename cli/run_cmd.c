@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "progress.h"
 #include "run.h"
+#include "run_history.h"
 #include "suggest.h"
 
 #define DEFAULT_DIM 10 /* for problems of any dimension */
@@ -23,13 +24,16 @@ typedef struct run_args {
     const char **options; /* "key=value" texts, in order */
     size_t n_options;
     int json, quiet;
+    cli_history_args history; /* --log, --checkpoint, --resume (run_history.c) */
 } run_args;
 
-enum { F_PROBLEM, F_DIM, F_ALGORITHM, F_BACKEND, F_SEED, F_THREADS, F_OPTION, F_JSON, F_QUIET };
+enum { F_PROBLEM, F_DIM, F_ALGORITHM, F_BACKEND, F_SEED, F_THREADS, F_OPTION, F_JSON, F_QUIET,
+       F_HISTORY };
 static const cli_flag run_flags[] = {
     [F_PROBLEM] = {"--problem", 1}, [F_DIM] = {"--dim", 1},   [F_ALGORITHM] = {"--algorithm", 1},
     [F_BACKEND] = {"--backend", 1}, [F_SEED] = {"--seed", 1}, [F_THREADS] = {"--threads", 1},
     [F_OPTION] = {"--option", 1},   [F_JSON] = {"--json", 0}, [F_QUIET] = {"--quiet", 0},
+    CLI_HISTORY_FLAG_ROWS,
 };
 
 /* ------------------------------------------------------------------ flags */
@@ -58,8 +62,31 @@ static int apply_flag(run_args *a, int flag, const char *value)
         a->threads_given = 1;
         return cli_parse_nonnegative_int("--threads", value, &a->threads);
     case F_OPTION: a->options[a->n_options++] = value; return check_option_text(value);
-    default: return cli_fail(CLI_EXIT_USAGE, "internal: unhandled flag");
+    default: return cli_history_flag(&a->history, flag - F_HISTORY, value);
     }
+}
+
+/* --resume: the saved run's problem, dimension, algorithm, backend and seed, unless given (a
+ * different problem, dimension, algorithm or backend is refused when the run is restored). */
+static int resume_defaults(run_args *a)
+{
+    const gpuopt_checkpoint_info *info = &a->history.info;
+    if (a->seed_given || a->n_options > 0)
+        return cli_fail(CLI_EXIT_USAGE, "--resume continues the saved run with its seed and "
+                        "options; --seed and --option cannot change them");
+    if (a->problem == NULL)
+        a->problem = info->problem;
+    if (a->algorithm == NULL)
+        a->algorithm = info->algorithm;
+    if (a->backend == NULL)
+        a->backend = info->backend;
+    if (!a->dim_given) {
+        a->dim = info->dim;
+        a->dim_given = 1;
+    }
+    a->seed = info->seed;
+    a->seed_given = 1;
+    return CLI_EXIT_OK;
 }
 
 /* Returns -1 to go on with the run, else the exit code (0 after --help). */
@@ -83,6 +110,11 @@ static int parse_run_args(int argc, char **argv, run_args *a)
         if (rc != CLI_EXIT_OK)
             return rc;
     }
+    int rc = cli_history_prepare(&a->history);
+    if (rc == CLI_EXIT_OK && a->history.resume != NULL)
+        rc = resume_defaults(a);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (a->problem == NULL)
         return cli_fail(CLI_EXIT_USAGE, "run needs --problem NAME (see 'gpuopt problems')");
     if (a->algorithm == NULL)
@@ -180,8 +212,9 @@ static int open_optimizer(const run_args *a, cli_run_session *s)
     return CLI_EXIT_OK;
 }
 
-static void close_session(cli_run_session *s)
+static void close_session(cli_run_session *s, run_args *a)
 {
+    cli_history_detach(&a->history, s->opt);
     gpuopt_result_destroy(&s->result);
     gpuopt_optimizer_destroy(&s->opt);
     gpuopt_problem_destroy(&s->problem);
@@ -230,7 +263,7 @@ static void restore_sigint(const struct sigaction *previous)
 
 /* -------------------------------------------------------------- run */
 
-static int minimize(const run_args *a, cli_run_session *s)
+static int minimize(run_args *a, cli_run_session *s)
 {
     cli_progress bar;
     cli_progress_init(&bar, stderr, !a->quiet && isatty(STDERR_FILENO), &interrupted);
@@ -241,7 +274,7 @@ static int minimize(const run_args *a, cli_run_session *s)
     running_optimizer = s->opt;
     if (interrupted) /* Ctrl-C came during setup */
         gpuopt_optimizer_interrupt(s->opt);
-    st = gpuopt_minimize(s->opt, s->problem, &s->result);
+    st = cli_history_run(&a->history, s->ctx, s->opt, s->problem, &s->result);
     running_optimizer = NULL;
     cli_progress_clear(&bar);
     if (st < 0 && cli_exit_code_for(st) == CLI_EXIT_USAGE) /* options that do not fit */
@@ -283,6 +316,8 @@ int cli_cmd_run(int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = open_optimizer(&a, &s);
     if (rc == CLI_EXIT_OK)
+        rc = cli_history_attach(&a.history, s.opt);
+    if (rc == CLI_EXIT_OK)
         rc = minimize(&a, &s);
     if (rc == CLI_EXIT_OK && s.result != NULL) {
         if (a.json)
@@ -291,7 +326,7 @@ int cli_cmd_run(int argc, char **argv)
             cli_run_write_text(&s, stdout);
         rc = finish_output();
     }
-    close_session(&s);
+    close_session(&s, &a);
     restore_sigint(&previous);
     free(a.options);
     return rc;

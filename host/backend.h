@@ -19,6 +19,8 @@ typedef void *gpuopt_dptr;
 typedef struct gpuopt_backend gpuopt_backend;
 struct gpuopt_de_args;  /* src/algorithms/de.h */
 struct gpuopt_pso_args; /* src/algorithms/pso.h */
+struct gpuopt_cmaes_args; /* src/algorithms/cmaes_core.h */
+struct gpuopt_fd_args;  /* src/derivatives/fd.h */
 
 /* What the backend evaluates: a built-in problem (by id) or a host callback. */
 typedef struct gpuopt_eval_target {
@@ -110,6 +112,24 @@ typedef struct gpuopt_backend_ops {
      * eigenvectors (as columns), w receives the eigenvalues in ascending order.
      * Fallback: LAPACK(E) dsyevd on the host. CUDA: cuSOLVER syevd. */
     gpuopt_status (*dsyevd)(gpuopt_backend *b, size_t n, gpuopt_dptr A, gpuopt_dptr w);
+    /* Standard normals: out[i * cols + k] = gpuopt_philox_normal(seed, stream, (i << 32) | k). */
+    gpuopt_status (*fill_normal)(gpuopt_backend *b, gpuopt_dptr out, size_t rows, size_t cols,
+                                 uint64_t seed, uint64_t stream);
+    /* CMA-ES family (kernels/cmaes.h, src/algorithms/cmaes_core.h); NULL: host fallbacks. */
+    gpuopt_status (*cmaes_sample)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_rank_stats)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_penalty)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_recombine)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_paths)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_diag_update)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_eigen_finish)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    gpuopt_status (*cmaes_measure)(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+    /* Finite differences (kernels/fd.h): writes the a->n_rows stencil rows of a->x and a->steps
+     * into a->points. Fallback: the host (src/derivatives/fd_backend.c). */
+    gpuopt_status (*fd_points)(gpuopt_backend *b, const struct gpuopt_fd_args *a);
+    /* Combines the stencil's a->values into the gradient / Jacobian / Hessian a->out, with
+     * Richardson extrapolation when a->n_steps > 1. Fallback: the host. */
+    gpuopt_status (*fd_combine)(gpuopt_backend *b, const struct gpuopt_fd_args *a);
 } gpuopt_backend_ops;
 
 struct gpuopt_backend {
@@ -139,6 +159,9 @@ gpuopt_status gpuopt_backend_dgemm(gpuopt_backend *b, int trans_a, int trans_b, 
                                    size_t lda, gpuopt_dptr B, size_t b_offset, size_t ldb,
                                    double beta, gpuopt_dptr C, size_t c_offset, size_t ldc);
 gpuopt_status gpuopt_backend_dsyevd(gpuopt_backend *b, size_t n, gpuopt_dptr A, gpuopt_dptr w);
+/* (host/backend_cmaes.c; the cmaes_* wrappers are declared in src/algorithms/cmaes_core.h) */
+gpuopt_status gpuopt_backend_fill_normal(gpuopt_backend *b, gpuopt_dptr out, size_t rows,
+                                         size_t cols, uint64_t seed, uint64_t stream);
 
 /* Stable host argsort (idx holds n values); the CPU backend's and the fallback's. */
 gpuopt_status gpuopt_host_argsort(const double *f, size_t n, uint32_t *idx);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "gpuopt/status.h"
+#include "gpuopt/derivatives.h"
+#include "gpuopt/history.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -105,6 +107,8 @@ typedef struct gpuopt_problem_info {
     double default_upper;
     double best_known_value;  /* the global minimum value (per coordinate when value_per_dim) */
     int value_per_dim;        /* 1: the minimum at dimension n is best_known_value * n */
+    size_t n_outputs;         /* outputs per point: 1 (scalar), or the residuals/contributions */
+    const char *suite;        /* the problem's family: "classic" test functions, "estimation" */
 } gpuopt_problem_info;
 /* The known minimum value of a built-in problem at dimension dim. */
 double gpuopt_problem_info_best_value(const gpuopt_problem_info *info, size_t dim);
@@ -254,6 +258,16 @@ gpuopt_status gpuopt_result_stop_reason(const gpuopt_result *r);
 const char *gpuopt_result_message(const gpuopt_result *r);
 /* Warnings of the run ("; "-separated; "" when none), e.g. an option the algorithm adjusted. */
 const char *gpuopt_result_warnings(const gpuopt_result *r);
+/* The algorithm's report values at the end of the run (e.g. cmaes: sigma, condition_number,
+ * restart), by index 0..count-1. */
+size_t gpuopt_result_report_count(const gpuopt_result *r);
+const char *gpuopt_result_report_key(const gpuopt_result *r, size_t i);
+double gpuopt_result_report_value(const gpuopt_result *r, size_t i);
+/* Restart boundaries (algorithms with restarts, e.g. cmaes restarts=ipop|bipop): restart i
+ * began after `iteration` iterations and `n_evaluations` evaluations. */
+size_t gpuopt_result_restart_count(const gpuopt_result *r);
+gpuopt_status gpuopt_result_restart_at(const gpuopt_result *r, size_t i, int64_t *iteration,
+                                       int64_t *n_evaluations);
 double gpuopt_result_wall_time(const gpuopt_result *r);
 const char *gpuopt_result_algorithm(const gpuopt_result *r);
 const char *gpuopt_result_backend(const gpuopt_result *r);

@@ -3,11 +3,15 @@
  * Formulas as in Surjanovic & Bingham's Virtual Library of Simulation Experiments; see
  * docs/problems.md. Every loop runs i = 0 .. dim-1 in order and accumulates into one double,
  * so with contraction off each backend performs the same operations in the same order. Only
- * sqrt, exp, cos, sin and pow are called. Points are read from x[0 .. dim-1]; a dimension
- * below 1 or an unknown id gives NaN. */
+ * sqrt, exp, log1p, cos, sin and pow are called. Points are read from x[0 .. dim-1]; a
+ * dimension below 1 or an unknown id gives NaN.
+ *
+ * Most problems are scalar. `logit` is a likelihood problem: GPUOPT_LOGIT_N contributions per
+ * point (gpuopt_builtin_output), its value their sum. */
 #ifndef GPUOPT_KERNELS_PROBLEMS_H
 #define GPUOPT_KERNELS_PROBLEMS_H
 
+#include "philox.h"
 #include "portable.h"
 
 enum {
@@ -21,6 +25,7 @@ enum {
     GPUOPT_BUILTIN_LEVY,
     GPUOPT_BUILTIN_STYBLINSKI_TANG,
     GPUOPT_BUILTIN_ZAKHAROV,
+    GPUOPT_BUILTIN_LOGIT,
     GPUOPT_BUILTIN_COUNT
 };
 
@@ -144,6 +149,66 @@ GPUOPT_FN double gpuopt_builtin_zakharov(const GPUOPT_GLOBAL double *x, int dim)
     return squares + w2 + w2 * w2;
 }
 
+/* ------------------------------------------------------------------ logit */
+
+/* A logit model fitted by maximum likelihood to a fixed synthetic data set of GPUOPT_LOGIT_N
+ * observations, generated here from Philox draws so that every backend has the same data
+ * without reading any. Observation i uses the draws of blocks 3i, 3i+1, 3i+2 of
+ * (GPUOPT_LOGIT_SEED, GPUOPT_LOGIT_STREAM): u0..u3 give the covariates
+ *   z = (1, 4 u0 - 2, 2 u1 - 1, [u2 < 0.4], 3 u3),
+ * and y = [u4 < 1 / (1 + exp(-eta))] with eta = -0.5 + z1 - 0.75 z2 + 0.8 z3 + 0.4 z4. The
+ * smallest |u4 - p| is 1.4e-3, so no libm rounding can flip an outcome: the data are fixed
+ * (tests/test_logit.c checks a checksum; tests/reference/logit_mle.py regenerates them). */
+#define GPUOPT_LOGIT_N 1000
+#define GPUOPT_LOGIT_DIM 5
+#define GPUOPT_LOGIT_SEED 0x6C6F676974 /* "logit" */
+#define GPUOPT_LOGIT_STREAM 1u
+
+/* Writes the covariates of observation i into z[0 .. GPUOPT_LOGIT_DIM-1]; returns y (0 or 1). */
+GPUOPT_FN double gpuopt_logit_observation(gpuopt_u64 i, double *z)
+{
+    gpuopt_philox4 a = gpuopt_philox_block(GPUOPT_LOGIT_SEED, GPUOPT_LOGIT_STREAM, 3 * i);
+    gpuopt_philox4 b = gpuopt_philox_block(GPUOPT_LOGIT_SEED, GPUOPT_LOGIT_STREAM, 3 * i + 1);
+    gpuopt_philox4 c = gpuopt_philox_block(GPUOPT_LOGIT_SEED, GPUOPT_LOGIT_STREAM, 3 * i + 2);
+    z[0] = 1.0;
+    z[1] = 4.0 * gpuopt_u32x2_to_unit(a.v[0], a.v[1]) - 2.0;
+    z[2] = 2.0 * gpuopt_u32x2_to_unit(a.v[2], a.v[3]) - 1.0;
+    z[3] = gpuopt_u32x2_to_unit(b.v[0], b.v[1]) < 0.4 ? 1.0 : 0.0;
+    z[4] = 3.0 * gpuopt_u32x2_to_unit(b.v[2], b.v[3]);
+    double eta = -0.5 + 1.0 * z[1];
+    eta = eta + -0.75 * z[2];
+    eta = eta + 0.8 * z[3];
+    eta = eta + 0.4 * z[4];
+    double p = 1.0 / (1.0 + exp(-eta));
+    return gpuopt_u32x2_to_unit(c.v[0], c.v[1]) < p ? 1.0 : 0.0;
+}
+
+/* Contribution i: the negative log-likelihood log(1 + exp(eta)) - y eta of observation i at
+ * the coefficients x (eta = z_i . x), with log(1 + exp(eta)) computed without overflow. */
+GPUOPT_FN double gpuopt_builtin_logit_contribution(const GPUOPT_GLOBAL double *x, int dim,
+                                                   gpuopt_u64 i)
+{
+    if (dim != GPUOPT_LOGIT_DIM || i >= GPUOPT_LOGIT_N)
+        return 0.0 / 0.0;
+    double z[GPUOPT_LOGIT_DIM];
+    double y = gpuopt_logit_observation(i, z);
+    double eta = 0.0;
+    for (int k = 0; k < GPUOPT_LOGIT_DIM; ++k)
+        eta += x[k] * z[k];
+    double softplus = eta > 0.0 ? eta + log1p(exp(-eta)) : log1p(exp(eta));
+    return softplus - y * eta;
+}
+
+/* The negative log-likelihood: the contributions summed in order from 0.0 (as the backends'
+ * aggregate op sums them). */
+GPUOPT_FN double gpuopt_builtin_logit(const GPUOPT_GLOBAL double *x, int dim)
+{
+    double s = 0.0;
+    for (gpuopt_u64 i = 0; i < GPUOPT_LOGIT_N; ++i)
+        s += gpuopt_builtin_logit_contribution(x, dim, i);
+    return s;
+}
+
 /* The value of built-in problem id (GPUOPT_BUILTIN_*) at x[0 .. dim-1]. */
 GPUOPT_FN double gpuopt_builtin_value(int id, const GPUOPT_GLOBAL double *x, int dim)
 {
@@ -160,8 +225,19 @@ GPUOPT_FN double gpuopt_builtin_value(int id, const GPUOPT_GLOBAL double *x, int
     case GPUOPT_BUILTIN_LEVY: return gpuopt_builtin_levy(x, dim);
     case GPUOPT_BUILTIN_STYBLINSKI_TANG: return gpuopt_builtin_styblinski_tang(x, dim);
     case GPUOPT_BUILTIN_ZAKHAROV: return gpuopt_builtin_zakharov(x, dim);
+    case GPUOPT_BUILTIN_LOGIT: return gpuopt_builtin_logit(x, dim);
     default: return 0.0 / 0.0;
     }
+}
+
+/* Output k of built-in problem id at x: contribution k of a likelihood problem (logit), the
+ * value itself (k = 0) of a scalar one. */
+GPUOPT_FN double gpuopt_builtin_output(int id, const GPUOPT_GLOBAL double *x, int dim,
+                                       gpuopt_u64 k)
+{
+    if (id == GPUOPT_BUILTIN_LOGIT)
+        return gpuopt_builtin_logit_contribution(x, dim, k);
+    return k == 0 ? gpuopt_builtin_value(id, x, dim) : 0.0 / 0.0;
 }
 
 #endif /* GPUOPT_KERNELS_PROBLEMS_H */

@@ -106,6 +106,13 @@ typedef struct gpuopt_batch {
 typedef struct gpuopt_algorithm gpuopt_algorithm;
 
 #define GPUOPT_MAX_REPORT 8
+#define GPUOPT_MAX_RESTART_MARKS 64
+
+/* Where a restart began (the framework records one whenever the report value named "restart"
+ * changes). */
+typedef struct gpuopt_restart_mark {
+    int64_t iteration, n_evaluations;
+} gpuopt_restart_mark;
 
 typedef struct gpuopt_run {
     const gpuopt_algorithm *algorithm;
@@ -117,6 +124,9 @@ typedef struct gpuopt_run {
     int has_bounds;                   /* 1 when every bound is finite */
     gpuopt_dptr lower_dev, upper_dev, x0_dev; /* the same on the backend */
     uint64_t seed;                    /* the option `seed` if set, else the context's */
+    const gpuopt_eval_target *target; /* the criterion (for derivative stencils) */
+    gpuopt_gradient_fn gradient;      /* the user's gradient, or NULL (then finite differences) */
+    void *gradient_user;
     const gpuopt_option_spec *specs;  /* the algorithm's rows, then the common rows */
     const gpuopt_option_value *values;
     size_t n_specs;
@@ -132,6 +142,8 @@ typedef struct gpuopt_run {
     double *best_x; /* host, dim values */
     double iteration_f; /* smallest value seen in the current iteration */
     double report[GPUOPT_MAX_REPORT]; /* the algorithm's report values (see report_keys) */
+    gpuopt_restart_mark restarts[GPUOPT_MAX_RESTART_MARKS];
+    size_t n_restarts;
 
     char *errmsg;   /* the optimizer's message buffer */
     size_t errmsg_len;

@@ -84,6 +84,11 @@ struct gpuopt_result {
     char message[GPUOPT_ERRMSG_LEN];
     char warnings[1024];
     double wall_time;
+    size_t n_report;
+    char report_keys[GPUOPT_MAX_REPORT][48];
+    double report[GPUOPT_MAX_REPORT];
+    size_t n_restarts;
+    gpuopt_restart_mark restarts[GPUOPT_MAX_RESTART_MARKS];
     char algorithm[64];
     char backend[32];
 };

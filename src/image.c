@@ -136,6 +136,8 @@ gpuopt_status gpuopt_image_capture(const gpuopt_optimizer *opt, gpuopt_image **o
     img->n_evaluations = run->n_evaluations;
     img->best_f = run->best_f;
     img->iteration_f = run->iteration_f;
+    img->n_restarts = run->n_restarts;
+    memcpy(img->restarts, run->restarts, sizeof img->restarts);
     img->elapsed = opt->phase == GPUOPT_PHASE_DONE ? opt->elapsed : gpuopt_now() - opt->start_time;
     memcpy(img->state, run->state, img->state_size);
     gpuopt_status st = capture_options(opt, img);
@@ -242,6 +244,8 @@ static void restore_counters(gpuopt_optimizer *opt, const gpuopt_image *img)
     run->n_evaluations = img->n_evaluations;
     run->best_f = img->best_f;
     run->iteration_f = img->iteration_f;
+    run->n_restarts = img->n_restarts;
+    memcpy(run->restarts, img->restarts, sizeof run->restarts);
     memcpy(run->best_x, img->best_x, run->dim * sizeof(double));
     opt->start_time = gpuopt_now() - img->elapsed;
 }

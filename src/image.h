@@ -39,6 +39,8 @@ typedef struct gpuopt_image {
     double *best_x;
     double elapsed;       /* wall time of the run so far, seconds */
     double iteration_f;   /* smallest value seen in the current iteration */
+    size_t n_restarts;    /* restart marks (at most GPUOPT_MAX_RESTART_MARKS stored) */
+    gpuopt_restart_mark restarts[GPUOPT_MAX_RESTART_MARKS];
     /* the algorithm's state */
     size_t state_size;
     void *state;

@@ -313,6 +313,29 @@ static gpuopt_status track_best(gpuopt_optimizer *opt, const batch_view *v)
     return GPUOPT_SUCCESS;
 }
 
+/* Index of the report value named "restart", or -1. */
+static int restart_key(const gpuopt_algorithm *a)
+{
+    for (int k = 0; a->report_keys && a->report_keys[k]; ++k)
+        if (!strcmp(a->report_keys[k], "restart"))
+            return k;
+    return -1;
+}
+
+/* Records where a restart began when the algorithm's "restart" report value changed. */
+static void mark_restart(gpuopt_optimizer *opt)
+{
+    gpuopt_run *run = &opt->run;
+    int k = restart_key(opt->algorithm);
+    if (k < 0 || !(run->report[k] > (double)run->n_restarts))
+        return;
+    if (run->n_restarts < GPUOPT_MAX_RESTART_MARKS) {
+        gpuopt_restart_mark m = {run->n_iterations, run->n_evaluations};
+        run->restarts[run->n_restarts] = m;
+    }
+    run->n_restarts += 1;
+}
+
 /* After the values are in v->f: penalties, best, counts, the algorithm's tell, the budget. */
 static gpuopt_status process_values(gpuopt_optimizer *opt, const batch_view *v)
 {
@@ -336,6 +359,7 @@ static gpuopt_status process_values(gpuopt_optimizer *opt, const batch_view *v)
     if (st == GPUOPT_SUCCESS)
         st = gpuopt_notify(opt, GPUOPT_EVENT_BATCH);
     if (st == GPUOPT_SUCCESS && run->n_iterations != iterations) {
+        mark_restart(opt);
         st = gpuopt_notify(opt, GPUOPT_EVENT_ITERATION);
         run->iteration_f = INFINITY;
     }
@@ -642,6 +666,14 @@ static gpuopt_status make_result(const gpuopt_optimizer *opt, gpuopt_result **ou
     r->stop_reason = done ? opt->stop_reason : GPUOPT_SUCCESS;
     snprintf(r->message, sizeof r->message, "%s", done ? opt->stop_message : "running");
     snprintf(r->warnings, sizeof r->warnings, "%s", run->warnings);
+    for (const char *const *k = opt->algorithm->report_keys; k && *k && r->n_report < GPUOPT_MAX_REPORT; ++k) {
+        snprintf(r->report_keys[r->n_report], sizeof r->report_keys[0], "%s", *k);
+        r->report[r->n_report] = run->report[r->n_report];
+        r->n_report += 1;
+    }
+    r->n_restarts = run->n_restarts < GPUOPT_MAX_RESTART_MARKS ? run->n_restarts
+                                                              : GPUOPT_MAX_RESTART_MARKS;
+    memcpy(r->restarts, run->restarts, r->n_restarts * sizeof *r->restarts);
     r->wall_time = done ? opt->elapsed : gpuopt_now() - opt->start_time;
     snprintf(r->algorithm, sizeof r->algorithm, "%s", opt->algorithm->name);
     snprintf(r->backend, sizeof r->backend, "%s", opt->ctx->backend->ops->name);
@@ -690,6 +722,28 @@ gpuopt_status gpuopt_result_stop_reason(const gpuopt_result *r)
 }
 const char *gpuopt_result_message(const gpuopt_result *r) { return r ? r->message : ""; }
 const char *gpuopt_result_warnings(const gpuopt_result *r) { return r ? r->warnings : ""; }
+size_t gpuopt_result_report_count(const gpuopt_result *r) { return r ? r->n_report : 0; }
+const char *gpuopt_result_report_key(const gpuopt_result *r, size_t i)
+{
+    return r && i < r->n_report ? r->report_keys[i] : NULL;
+}
+double gpuopt_result_report_value(const gpuopt_result *r, size_t i)
+{
+    return r && i < r->n_report ? r->report[i] : NAN;
+}
+size_t gpuopt_result_restart_count(const gpuopt_result *r) { return r ? r->n_restarts : 0; }
+gpuopt_status gpuopt_result_restart_at(const gpuopt_result *r, size_t i, int64_t *iteration,
+                                       int64_t *n_evaluations)
+{
+    if (!r || !iteration || !n_evaluations)
+        return gpuopt_set_last_error(GPUOPT_ERR_NULL_POINTER, "result or output is NULL");
+    if (i >= r->n_restarts)
+        return gpuopt_set_last_error(GPUOPT_ERR_INVALID_ARGUMENT,
+                                     "restart %zu of %zu does not exist", i, r->n_restarts);
+    *iteration = r->restarts[i].iteration;
+    *n_evaluations = r->restarts[i].n_evaluations;
+    return GPUOPT_SUCCESS;
+}
 double gpuopt_result_wall_time(const gpuopt_result *r) { return r ? r->wall_time : 0; }
 const char *gpuopt_result_algorithm(const gpuopt_result *r) { return r ? r->algorithm : ""; }
 const char *gpuopt_result_backend(const gpuopt_result *r) { return r ? r->backend : ""; }

@@ -7,14 +7,20 @@
 #include <stdio.h>
 
 #include "core.h"
+#include "algorithms/cmaes.h"
 #include "algorithms/de.h"
 #include "algorithms/neldermead.h"
 #include "algorithms/pso.h"
+#include "algorithms/sep_cmaes.h"
+#include "algorithms/xnes.h"
 
 static const gpuopt_algorithm *const registry[] = {
     &gpuopt_algorithm_de,
     &gpuopt_algorithm_pso,
     &gpuopt_algorithm_neldermead,
+    &gpuopt_algorithm_cmaes,
+    &gpuopt_algorithm_sep_cmaes,
+    &gpuopt_algorithm_xnes,
 };
 
 size_t gpuopt_registry_size(void)

@@ -273,6 +273,9 @@ gpuopt_status gpuopt_run_start(gpuopt_optimizer *opt, const gpuopt_problem *prob
         return st;
     int64_t seed = int_option_or(run, "seed", -1);
     run->seed = seed >= 0 ? (uint64_t)seed : opt->ctx->seed;
+    run->target = &opt->target;
+    run->gradient = problem->gradient;
+    run->gradient_user = problem->gradient_user;
     fill_stopping(run);
     run->state = calloc(1, opt->algorithm->state_size ? opt->algorithm->state_size : 1);
     if (!run->state)

@@ -182,7 +182,7 @@ static gpuopt_status check_report(gpuopt_optimizer *opt, const gpuopt_observatio
     int *bad = user;
     *bad += o->n_report < 1 || !o->report_keys || !o->report_keys[0];
     for (size_t k = 0; k < o->n_report; ++k)
-        *bad += !isfinite(o->report[k]) || o->report[k] < 0;
+        *bad += !isfinite(o->report[k]);
     return GPUOPT_SUCCESS;
 }
 

@@ -12,6 +12,9 @@
 #include "../../kernels/philox.h"
 #include "../../kernels/problems.h"
 #include "../backend.h"
+#include "../host_eval.h"
+#include "cpu_fd.h"
+#include "cpu_cmaes.h"
 #include "cpu_popops.h"
 
 static int cpu_cores(void)
@@ -136,42 +139,6 @@ static gpuopt_status eval_builtin(gpuopt_backend *b, const gpuopt_eval_target *t
     return GPUOPT_SUCCESS;
 }
 
-/* Host batch callback: one call, or one call per thread on contiguous chunks. */
-static gpuopt_status eval_batch_fn(gpuopt_backend *b, const gpuopt_eval_target *t, const double *X,
-                                   size_t n, double *raw)
-{
-    int threads = t->thread_safe && n > 1 ? b->n_threads : 1;
-    if (threads <= 1)
-        return t->batch_fn(X, n, raw, t->user) ? GPUOPT_ERR_CALLBACK : GPUOPT_SUCCESS;
-    int failed = 0;
-#pragma omp parallel num_threads(threads) reduction(| : failed)
-    {
-#ifdef _OPENMP
-        size_t k = (size_t)omp_get_thread_num(), m = (size_t)omp_get_num_threads();
-#else
-        size_t k = 0, m = 1;
-#endif
-        size_t lo = n * k / m, hi = n * (k + 1) / m;
-        if (hi > lo)
-            failed |= t->batch_fn(X + lo * t->dim, hi - lo, raw + lo * t->n_outputs, t->user) != 0;
-    }
-    return failed ? GPUOPT_ERR_CALLBACK : GPUOPT_SUCCESS;
-}
-
-static gpuopt_status eval_point_fn(gpuopt_backend *b, const gpuopt_eval_target *t, const double *X,
-                                   size_t n, double *raw)
-{
-    int threads = t->thread_safe && n > 1 ? b->n_threads : 1;
-    const long long count = (long long)n;
-    int failed = 0;
-    (void)threads;
-#pragma omp parallel for schedule(static) num_threads(threads) reduction(| : failed)
-    for (long long i = 0; i < count; ++i)
-        failed |= t->point_fn(X + (size_t)i * t->dim, t->dim, raw + (size_t)i * t->n_outputs,
-                              t->user) != 0;
-    return failed ? GPUOPT_ERR_CALLBACK : GPUOPT_SUCCESS;
-}
-
 static gpuopt_status cpu_aggregate(gpuopt_backend *b, gpuopt_criterion_kind kind, gpuopt_dptr raw,
                                    size_t n, size_t m, gpuopt_dptr f)
 {
@@ -201,12 +168,9 @@ static gpuopt_status cpu_evaluate(gpuopt_backend *b, const gpuopt_eval_target *t
     gpuopt_status st;
     if (t->builtin_id >= 0)
         return eval_builtin(b, t, X, n, f);
-    if (t->batch_fn)
-        st = eval_batch_fn(b, t, X, n, raw);
-    else if (t->point_fn)
-        st = eval_point_fn(b, t, X, n, raw);
-    else
+    if (!t->batch_fn && !t->point_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
+    st = gpuopt_host_eval_callback(b, t, X, n, raw);
     if (st != GPUOPT_SUCCESS)
         return gpuopt_backend_fail(b, st, "the criterion callback returned an error");
     return cpu_aggregate(b, t->kind, raw, n, t->n_outputs, f);
@@ -306,6 +270,19 @@ const gpuopt_backend_ops gpuopt_backend_cpu = {
     .pso_remember = gpuopt_cpu_pso_remember,
     .copy = cpu_copy,
     .argsort = cpu_argsort,
+    .dgemm = gpuopt_cpu_dgemm,
+    .dsyevd = gpuopt_cpu_dsyevd,
+    .fill_normal = gpuopt_cpu_fill_normal,
+    .cmaes_sample = gpuopt_cpu_cmaes_sample,
+    .cmaes_rank_stats = gpuopt_cpu_cmaes_rank_stats,
+    .cmaes_penalty = gpuopt_cpu_cmaes_penalty,
+    .cmaes_recombine = gpuopt_cpu_cmaes_recombine,
+    .cmaes_paths = gpuopt_cpu_cmaes_paths,
+    .cmaes_diag_update = gpuopt_cpu_cmaes_diag_update,
+    .cmaes_eigen_finish = gpuopt_cpu_cmaes_eigen_finish,
+    .cmaes_measure = gpuopt_cpu_cmaes_measure,
+    .fd_points = gpuopt_cpu_fd_points,
+    .fd_combine = gpuopt_cpu_fd_combine,
 };
 
 /* The CPU backend's thread count: 0 means all cores. */

@@ -110,6 +110,8 @@ typedef struct gpuopt_log_data {
     size_t n_options;
     char **option_keys, **option_values;
     int64_t n_resumes;       /* how often the run was resumed from a checkpoint */
+    int64_t first_iteration, first_evaluation; /* the counts when the log began (0, unless it
+                                                  began with a resumed run) */
     /* per iteration (n_records rows) */
     size_t n_records;
     int64_t *iteration, *n_evaluations, *restart;

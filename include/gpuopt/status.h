@@ -24,6 +24,10 @@ extern "C" {
     X(GPUOPT_STOP_TARGET_REACHED, 11, 1, "target criterion value reached")                         \
     X(GPUOPT_STOP_GRADIENT_TOLERANCE, 12, 1, "gradient tolerance reached")                         \
     X(GPUOPT_STOP_NO_IMPROVEMENT, 13, 0, "no improvement within the allowed iterations")           \
+    X(GPUOPT_STOP_STAGNATION, 14, 0, "the best and median values stagnated")                      \
+    X(GPUOPT_STOP_ILL_CONDITIONED, 15, 0, "the search distribution became too ill-conditioned")   \
+    X(GPUOPT_STOP_STEP_SIZE_DIVERGED, 16, 0, "the step size grew without bound")                  \
+    X(GPUOPT_STOP_NO_EFFECT, 17, 1, "steps no longer change the mean (numerical precision reached)") \
     X(GPUOPT_ERR_INVALID_ARGUMENT, -1, 0, "invalid argument")                                      \
     X(GPUOPT_ERR_NULL_POINTER, -2, 0, "NULL pointer argument")                                     \
     X(GPUOPT_ERR_OUT_OF_MEMORY, -3, 0, "out of memory")                                            \

@@ -414,15 +414,17 @@ static gpuopt_status pso_track_best(gpuopt_run *run, pso_state *s, size_t first,
     return GPUOPT_SUCCESS;
 }
 
-/* Report values: the swarm's best memory and the mean value of the current positions. */
-static void pso_report(gpuopt_run *run, const pso_state *s)
+/* Report values: the swarm's best memory, and the best and worst current positions (a
+ * reduction on the backend; only two numbers cross). */
+static gpuopt_status pso_report(gpuopt_run *run, const pso_state *s)
 {
-    const double *f = gpuopt_run_host(run, s->buf_f_host);
-    double sum = 0;
-    for (size_t i = 0; i < s->n; ++i)
-        sum += f[i];
+    gpuopt_backend *b = run->backend;
+    gpuopt_status st = b->ops->minmax(b, gpuopt_run_dev(run, s->buf_f), s->n, NULL,
+                                      &run->report[1], NULL, &run->report[2]);
     run->report[0] = s->gbest_f;
-    run->report[1] = sum / (double)s->n;
+    return st == GPUOPT_SUCCESS
+               ? st
+               : gpuopt_run_fail(run, st, "pso: minmax failed: %s", b->error);
 }
 
 static gpuopt_status pso_end_generation(gpuopt_run *run, pso_state *s)
@@ -433,8 +435,7 @@ static gpuopt_status pso_end_generation(gpuopt_run *run, pso_state *s)
     s->improved = 0;
     s->next = 0;
     run->n_iterations += 1;
-    pso_report(run, s);
-    return st;
+    return st == GPUOPT_SUCCESS ? pso_report(run, s) : st;
 }
 
 static gpuopt_status pso_tell(gpuopt_run *run, const gpuopt_batch *batch)
@@ -459,7 +460,8 @@ static gpuopt_status pso_tell(gpuopt_run *run, const gpuopt_batch *batch)
 /* ------------------------------------------------------------- descriptor */
 
 static const char *const pso_aliases[] = {"pygmo_pso", "pygmo_pso_gen", NULL};
-static const char *const pso_report_keys[] = {"swarm_f_best", "positions_f_mean", NULL};
+static const char *const pso_report_keys[] = {"swarm_f_best", "positions_f_best",
+                                              "positions_f_worst", NULL};
 
 static const gpuopt_alias_preset pso_presets[] = {
     {"pygmo_pso", "update=sequential"},
@@ -483,7 +485,7 @@ const gpuopt_algorithm gpuopt_algorithm_pso = {
                   GPUOPT_PROP_SUPPORTS_BOUNDS,
     .criterion_kinds = GPUOPT_CRITERION_SCALAR | GPUOPT_CRITERION_LEAST_SQUARES |
                        GPUOPT_CRITERION_LIKELIHOOD,
-    .backends = GPUOPT_BACKEND_CPU,
+    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL,
     .options = pso_options,
     .n_options = GPUOPT_COUNT(pso_options),
     .state_size = sizeof(pso_state),

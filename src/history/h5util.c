@@ -12,7 +12,14 @@ static pthread_mutex_t h5_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void h5_enter(void)
 {
+    static int started;
     pthread_mutex_lock(&h5_lock);
+    if (!started) {
+        /* No clean-up by HDF5 at exit: it would try again to close a file whose close failed
+         * (a full disk) and crash. Only takes effect before HDF5's first use in the process. */
+        H5dont_atexit();
+        started = 1;
+    }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
@@ -219,6 +226,22 @@ int h5_get_text(hid_t loc, const char *name, char *buf, size_t len)
     return 0;
 }
 
+static herr_t count_attr(hid_t loc, const char *name, const H5A_info_t *info, void *user)
+{
+    (void)loc;
+    (void)name;
+    (void)info;
+    ++*(long *)user;
+    return 0;
+}
+
+long h5_count_attrs(hid_t loc)
+{
+    long n = 0;
+    hsize_t at = 0;
+    return H5Aiterate2(loc, H5_INDEX_NAME, H5_ITER_INC, &at, count_attr, &n) < 0 ? -1 : n;
+}
+
 typedef struct attr_walk {
     int (*fn)(const char *name, const char *value, void *user);
     void *user;
@@ -325,11 +348,12 @@ int h5_read_all(hid_t loc, const char *name, hid_t type, size_t n, size_t cols, 
 
 /* ---------------------------------------------------- extendible datasets */
 
-/* About 64 KiB per chunk, at least one row. */
+/* About 8 KiB per chunk (small files for short runs, few chunks for long ones), at least one
+ * row. */
 static hsize_t chunk_rows(hid_t type, size_t cols)
 {
     size_t row = H5Tget_size(type) * (cols ? cols : 1);
-    size_t rows = row ? 65536 / row : 1;
+    size_t rows = row ? 8192 / row : 1;
     return rows ? (hsize_t)rows : 1;
 }
 

@@ -40,6 +40,8 @@ int h5_get_f64(hid_t loc, const char *name, double *value);
 /* A text attribute of any length (malloc'ed; NULL when absent). */
 char *h5_get_text_alloc(hid_t loc, const char *name);
 
+/* The number of attributes of loc, or -1. */
+long h5_count_attrs(hid_t loc);
 /* Calls fn(name, value, user) for every text attribute of loc in creation order (or name
  * order where creation order is not tracked). */
 int h5_each_text_attr(hid_t loc, int (*fn)(const char *name, const char *value, void *user),

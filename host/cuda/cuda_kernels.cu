@@ -1,0 +1,211 @@
+/* The CUDA backend's kernels: kernels/entry.h compiled by nvcc (with --fmad=false, so the
+ * arithmetic matches the CPU backend bit for bit), thin wrappers over kernels/fd.h and
+ * kernels/cmaes.h, and a launcher per kernel (cuda_kernels.h) for the C host code. */
+#include "../../kernels/cmaes.h"
+#include "../../kernels/entry.h"
+#include "../../kernels/fd.h"
+#include "cuda_kernels.h"
+
+typedef gpuopt_cuda_u64 u64;
+
+/* ------------------------------------------------------------------ extra kernels */
+
+static __global__ void gpuopt_k_fill_normal(u64 rows, u64 cols, u64 seed, u64 stream, double *out)
+{
+    u64 half = (cols + 1) / 2, e = GPUOPT_THREAD_ID;
+    if (e >= rows * half)
+        return;
+    u64 i = e / half, k = 2 * (e % half);
+    double z0, z1;
+    gpuopt_cmaes_normal_pair(seed, stream, i, k, &z0, &z1);
+    out[i * cols + k] = z0;
+    if (k + 1 < cols)
+        out[i * cols + k + 1] = z1;
+}
+
+static __global__ void gpuopt_k_fd_points(u64 n_rows, int order, int method, u64 dim,
+                                          const double *x, const double *steps, double *points)
+{
+    u64 row = GPUOPT_THREAD_ID;
+    if (row < n_rows)
+        gpuopt_fd_point(row, order, method, dim, x, steps, points);
+}
+
+static __global__ void gpuopt_k_fd_combine(int order, int method, int n_steps, u64 dim,
+                                           u64 n_outputs, u64 rows, const double *x,
+                                           const double *steps, const double *values,
+                                           double *out)
+{
+    u64 t = GPUOPT_THREAD_ID;
+    if (t >= rows * dim)
+        return;
+    u64 i = t / dim, j = t % dim;
+    if (order == 1) {
+        out[t] = gpuopt_fd_first_entry(method, n_steps, dim, n_outputs, x, steps, values, i, j);
+        return;
+    }
+    if (j < i)
+        return;
+    double h = gpuopt_fd_second_entry(method, n_steps, dim, x, steps, values, i, j);
+    out[i * dim + j] = h;
+    out[j * dim + i] = h;
+}
+
+static __global__ void gpuopt_k_transpose(u64 n, double *A)
+{
+    u64 t = GPUOPT_THREAD_ID;
+    if (t >= n * n)
+        return;
+    u64 i = t / n, j = t % n;
+    if (j <= i)
+        return;
+    double a = A[i * n + j];
+    A[i * n + j] = A[j * n + i];
+    A[j * n + i] = a;
+}
+
+/* ------------------------------------------------------------------ build facts */
+
+int gpuopt_cuda_built_arch(void)
+{
+#ifdef __CUDA_ARCH_LIST__
+    static const int arch[] = {__CUDA_ARCH_LIST__};
+    int lowest = arch[0];
+    for (unsigned i = 1; i < sizeof arch / sizeof arch[0]; ++i)
+        lowest = arch[i] < lowest ? arch[i] : lowest;
+    return lowest / 10;
+#else
+    return 0;
+#endif
+}
+
+cudaError_t gpuopt_cuda_probe_kernels(void)
+{
+    cudaFuncAttributes attr;
+    return cudaFuncGetAttributes(&attr, (const void *)gpuopt_k_minmax);
+}
+
+/* ------------------------------------------------------------------ launchers */
+
+/* Clears the error of an earlier call, launches, and returns the launch's error. */
+#define GPUOPT_CUDA_LAUNCH(kernel, l, ...)                                                         \
+    do {                                                                                           \
+        (void)cudaGetLastError();                                                                  \
+        kernel<<<(l).blocks, (l).threads, 0, (l).stream>>>(__VA_ARGS__);                          \
+        return cudaGetLastError();                                                                 \
+    } while (0)
+
+cudaError_t gpuopt_cuda_k_eval_builtin(gpuopt_cuda_launch l, u64 n, u64 dim, int id,
+                                       const double *X, double *f)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_eval_builtin, l, n, dim, id, X, f);
+}
+
+cudaError_t gpuopt_cuda_k_aggregate(gpuopt_cuda_launch l, u64 n, u64 m, int squares,
+                                    const double *raw, double *f)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_aggregate, l, n, m, squares, raw, f);
+}
+
+cudaError_t gpuopt_cuda_k_check_values(gpuopt_cuda_launch l, u64 n, u64 dim, int replace,
+                                       int has_x0, double pen_constant, double pen_slope,
+                                       double *f, const double *X, const double *x0, u64 *part)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_check_values, l, n, dim, replace, has_x0, pen_constant,
+                       pen_slope, f, X, x0, part);
+}
+
+cudaError_t gpuopt_cuda_k_check_values_total(gpuopt_cuda_launch l, u64 groups, u64 n, u64 *part)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_check_values_total, l, groups, n, part);
+}
+
+cudaError_t gpuopt_cuda_k_minmax(gpuopt_cuda_launch l, u64 n, const double *f, double *part_v,
+                                 u64 *part_i)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_minmax, l, n, f, part_v, part_i);
+}
+
+cudaError_t gpuopt_cuda_k_minmax_total(gpuopt_cuda_launch l, u64 groups, double *part_v,
+                                       u64 *part_i)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_minmax_total, l, groups, part_v, part_i);
+}
+
+cudaError_t gpuopt_cuda_k_fill_uniform(gpuopt_cuda_launch l, u64 n, u64 seed, u64 stream,
+                                       u64 offset, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_fill_uniform, l, n, seed, stream, offset, out);
+}
+
+cudaError_t gpuopt_cuda_k_fill_normal(gpuopt_cuda_launch l, u64 rows, u64 cols, u64 seed,
+                                      u64 stream, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_fill_normal, l, rows, cols, seed, stream, out);
+}
+
+cudaError_t gpuopt_cuda_k_de_trial(gpuopt_cuda_launch l, u64 n, u64 dim, int variant, double F,
+                                   double CR, int bounds_handling, u64 seed, u64 generation,
+                                   const double *pop, const double *best, const double *lower,
+                                   const double *upper, double *trial)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_de_trial, l, n, dim, variant, F, CR, bounds_handling, seed,
+                       generation, pop, best, lower, upper, trial);
+}
+
+cudaError_t gpuopt_cuda_k_de_select(gpuopt_cuda_launch l, u64 n, u64 dim, double *pop,
+                                    double *fit, const double *trial, const double *trial_f)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_de_select, l, n, dim, pop, fit, trial, trial_f);
+}
+
+cudaError_t gpuopt_cuda_k_pso_move(gpuopt_cuda_launch l, u64 first, u64 count, u64 n, u64 dim,
+                                   int variant, int topology, u64 gbest, double omega,
+                                   double eta1, double eta2, double max_velocity, u64 seed,
+                                   u64 generation, double *X, double *V, const double *pbest_x,
+                                   const double *pbest_f, const int *table, const double *lower,
+                                   const double *upper)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_pso_move, l, first, count, n, dim, variant, topology, gbest,
+                       omega, eta1, eta2, max_velocity, seed, generation, X, V, pbest_x, pbest_f,
+                       table, lower, upper);
+}
+
+cudaError_t gpuopt_cuda_k_pso_remember(gpuopt_cuda_launch l, u64 first, u64 count, u64 dim,
+                                       const double *X, const double *f, double *pbest_x,
+                                       double *pbest_f)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_pso_remember, l, first, count, dim, X, f, pbest_x, pbest_f);
+}
+
+cudaError_t gpuopt_cuda_k_sort_init(gpuopt_cuda_launch l, u64 n, u64 padded, const double *f,
+                                    double *keys, unsigned *idx)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_sort_init, l, n, padded, f, keys, idx);
+}
+
+cudaError_t gpuopt_cuda_k_sort_step(gpuopt_cuda_launch l, u64 n, u64 padded, u64 k, u64 j,
+                                    double *keys, unsigned *idx)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_sort_step, l, n, padded, k, j, keys, idx);
+}
+
+cudaError_t gpuopt_cuda_k_fd_points(gpuopt_cuda_launch l, u64 n_rows, int order, int method,
+                                    u64 dim, const double *x, const double *steps,
+                                    double *points)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_fd_points, l, n_rows, order, method, dim, x, steps, points);
+}
+
+cudaError_t gpuopt_cuda_k_fd_combine(gpuopt_cuda_launch l, int order, int method, int n_steps,
+                                     u64 dim, u64 n_outputs, u64 rows, const double *x,
+                                     const double *steps, const double *values, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_fd_combine, l, order, method, n_steps, dim, n_outputs, rows, x,
+                       steps, values, out);
+}
+
+cudaError_t gpuopt_cuda_k_transpose(gpuopt_cuda_launch l, u64 n, double *A)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_transpose, l, n, A);
+}

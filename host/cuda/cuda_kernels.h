@@ -1,0 +1,98 @@
+/* Kernel launches of the CUDA backend (cuda_kernels.cu), callable from C.
+ *
+ * The kernels are those of kernels/entry.h (written once for OpenCL C and CUDA C), plus three
+ * thin wrappers over kernels/fd.h and kernels/cmaes.h (finite-difference stencils, standard
+ * normals) and an in-place transpose. Every launcher enqueues one kernel on l.stream over
+ * l.blocks blocks of l.threads threads and returns the launch's error (cudaSuccess, or e.g.
+ * cudaErrorInvalidConfiguration); errors of earlier calls are cleared first, so that the result
+ * belongs to this launch (sticky errors, which poison the context, come back every time). */
+#ifndef GPUOPT_HOST_CUDA_KERNELS_H
+#define GPUOPT_HOST_CUDA_KERNELS_H
+
+#include <cuda_runtime_api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef unsigned long long gpuopt_cuda_u64;
+
+typedef struct gpuopt_cuda_launch {
+    cudaStream_t stream;
+    unsigned blocks;
+    unsigned threads;
+} gpuopt_cuda_launch;
+
+/* The lowest compute capability (major * 10 + minor, e.g. 90) this build has device code for:
+ * SASS for it and PTX that newer GPUs compile on load (CMAKE_CUDA_ARCHITECTURES). */
+int gpuopt_cuda_built_arch(void);
+/* Whether the current device can run this build's kernels (cudaFuncGetAttributes of one). */
+cudaError_t gpuopt_cuda_probe_kernels(void);
+
+cudaError_t gpuopt_cuda_k_eval_builtin(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
+                                       gpuopt_cuda_u64 dim, int id, const double *X, double *f);
+cudaError_t gpuopt_cuda_k_aggregate(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, gpuopt_cuda_u64 m,
+                                    int squares, const double *raw, double *f);
+cudaError_t gpuopt_cuda_k_check_values(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
+                                       gpuopt_cuda_u64 dim, int replace, int has_x0,
+                                       double pen_constant, double pen_slope, double *f,
+                                       const double *X, const double *x0, gpuopt_cuda_u64 *part);
+cudaError_t gpuopt_cuda_k_check_values_total(gpuopt_cuda_launch l, gpuopt_cuda_u64 groups,
+                                             gpuopt_cuda_u64 n, gpuopt_cuda_u64 *part);
+cudaError_t gpuopt_cuda_k_minmax(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, const double *f,
+                                 double *part_v, gpuopt_cuda_u64 *part_i);
+cudaError_t gpuopt_cuda_k_minmax_total(gpuopt_cuda_launch l, gpuopt_cuda_u64 groups,
+                                       double *part_v, gpuopt_cuda_u64 *part_i);
+cudaError_t gpuopt_cuda_k_fill_uniform(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
+                                       gpuopt_cuda_u64 seed, gpuopt_cuda_u64 stream,
+                                       gpuopt_cuda_u64 offset, double *out);
+/* out[i * cols + k] = gpuopt_philox_normal(seed, stream, (i << 32) | k); one thread per pair
+ * (k even), rows * ceil(cols / 2) threads. */
+cudaError_t gpuopt_cuda_k_fill_normal(gpuopt_cuda_launch l, gpuopt_cuda_u64 rows,
+                                      gpuopt_cuda_u64 cols, gpuopt_cuda_u64 seed,
+                                      gpuopt_cuda_u64 stream, double *out);
+cudaError_t gpuopt_cuda_k_de_trial(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, gpuopt_cuda_u64 dim,
+                                   int variant, double F, double CR, int bounds_handling,
+                                   gpuopt_cuda_u64 seed, gpuopt_cuda_u64 generation,
+                                   const double *pop, const double *best, const double *lower,
+                                   const double *upper, double *trial);
+cudaError_t gpuopt_cuda_k_de_select(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, gpuopt_cuda_u64 dim,
+                                    double *pop, double *fit, const double *trial,
+                                    const double *trial_f);
+cudaError_t gpuopt_cuda_k_pso_move(gpuopt_cuda_launch l, gpuopt_cuda_u64 first,
+                                   gpuopt_cuda_u64 count, gpuopt_cuda_u64 n, gpuopt_cuda_u64 dim,
+                                   int variant, int topology, gpuopt_cuda_u64 gbest, double omega,
+                                   double eta1, double eta2, double max_velocity,
+                                   gpuopt_cuda_u64 seed, gpuopt_cuda_u64 generation, double *X,
+                                   double *V, const double *pbest_x, const double *pbest_f,
+                                   const int *table, const double *lower, const double *upper);
+cudaError_t gpuopt_cuda_k_pso_remember(gpuopt_cuda_launch l, gpuopt_cuda_u64 first,
+                                       gpuopt_cuda_u64 count, gpuopt_cuda_u64 dim,
+                                       const double *X, const double *f, double *pbest_x,
+                                       double *pbest_f);
+cudaError_t gpuopt_cuda_k_sort_init(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
+                                    gpuopt_cuda_u64 padded, const double *f, double *keys,
+                                    unsigned *idx);
+cudaError_t gpuopt_cuda_k_sort_step(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
+                                    gpuopt_cuda_u64 padded, gpuopt_cuda_u64 k, gpuopt_cuda_u64 j,
+                                    double *keys, unsigned *idx);
+/* Stencil rows 0..n_rows-1 (one thread each) of kernels/fd.h's gpuopt_fd_point. */
+cudaError_t gpuopt_cuda_k_fd_points(gpuopt_cuda_launch l, gpuopt_cuda_u64 n_rows, int order,
+                                    int method, gpuopt_cuda_u64 dim, const double *x,
+                                    const double *steps, double *points);
+/* One thread per output entry: order 1, rows x dim entries of gpuopt_fd_first_entry; order 2,
+ * dim x dim threads of which those with k >= j compute gpuopt_fd_second_entry and write it at
+ * (j, k) and (k, j), as the CPU backend does. */
+cudaError_t gpuopt_cuda_k_fd_combine(gpuopt_cuda_launch l, int order, int method, int n_steps,
+                                     gpuopt_cuda_u64 dim, gpuopt_cuda_u64 n_outputs,
+                                     gpuopt_cuda_u64 rows, const double *x, const double *steps,
+                                     const double *values, double *out);
+/* In-place transpose of the n x n matrix A (one thread per element; those above the diagonal
+ * swap). */
+cudaError_t gpuopt_cuda_k_transpose(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, double *A);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GPUOPT_HOST_CUDA_KERNELS_H */

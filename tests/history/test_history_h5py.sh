@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A log of every algorithm, read with h5py (read_log_h5py.py). Skipped (exit 77) when no python3
+# with h5py is found (Debian: python3-h5py; PyPI: h5py).
+# usage: test_history_h5py.sh GPUOPT READ_LOG_H5PY_PY
+set -u
+GPUOPT=${1:?usage: test_history_h5py.sh GPUOPT READ_LOG_H5PY_PY}
+SCRIPT=${2:?usage: test_history_h5py.sh GPUOPT READ_LOG_H5PY_PY}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+PYTHON=
+for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import h5py, numpy' 2>/dev/null; then
+        PYTHON=$candidate
+        break
+    fi
+done
+if [ -z "$PYTHON" ]; then
+    echo "no python3 with h5py found (install python3-h5py or 'pip install h5py'): skipped"
+    exit 77
+fi
+
+FAILED=0
+for alg in $("$GPUOPT" algorithms --json | "$PYTHON" -c '
+import json, sys
+print(" ".join(a["name"] for a in json.load(sys.stdin)))'); do
+    if ! "$GPUOPT" run --problem ackley --dim 5 --algorithm "$alg" --seed 3 \
+        --option stopping.max_iterations=40 --log "$TMP/$alg.h5" --log-evaluations --json \
+        >"$TMP/$alg.json" 2>"$TMP/err"; then
+        echo "FAIL: $alg: $(cat "$TMP/err")"
+        FAILED=$((FAILED + 1))
+        continue
+    fi
+    "$PYTHON" "$SCRIPT" "$TMP/$alg.h5" "$TMP/$alg.json" || FAILED=$((FAILED + 1))
+done
+echo "$FAILED failed"
+[ "$FAILED" -eq 0 ]
