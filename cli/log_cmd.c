@@ -190,7 +190,8 @@ static void show_milestones(const gpuopt_log_data *log)
 static int log_show(int argc, char **argv)
 {
     if (argc != 1)
-        return cli_fail(CLI_EXIT_USAGE, "log show needs exactly one FILE (see 'gpuopt log --help')");
+        return cli_fail(CLI_EXIT_USAGE,
+                        "log show needs exactly one FILE (see 'gpuopt log --help')");
     gpuopt_log_data *log = NULL;
     int rc = read_log(argv[0], &log);
     if (rc != CLI_EXIT_OK)

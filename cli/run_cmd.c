@@ -9,6 +9,7 @@
 #include "progress.h"
 #include "run.h"
 #include "run_history.h"
+#include "run_source.h"
 #include "suggest.h"
 
 #define DEFAULT_DIM 10 /* for problems of any dimension */
@@ -25,15 +26,16 @@ typedef struct run_args {
     size_t n_options;
     int json, quiet;
     cli_history_args history; /* --log, --checkpoint, --resume (run_history.c) */
+    cli_source_args source;   /* --source, --lower, --upper (run_source.c) */
 } run_args;
 
 enum { F_PROBLEM, F_DIM, F_ALGORITHM, F_BACKEND, F_SEED, F_THREADS, F_OPTION, F_JSON, F_QUIET,
-       F_HISTORY };
+       F_SOURCE, F_HISTORY = F_SOURCE + CLI_S_N_FLAGS };
 static const cli_flag run_flags[] = {
     [F_PROBLEM] = {"--problem", 1}, [F_DIM] = {"--dim", 1},   [F_ALGORITHM] = {"--algorithm", 1},
     [F_BACKEND] = {"--backend", 1}, [F_SEED] = {"--seed", 1}, [F_THREADS] = {"--threads", 1},
     [F_OPTION] = {"--option", 1},   [F_JSON] = {"--json", 0}, [F_QUIET] = {"--quiet", 0},
-    CLI_HISTORY_FLAG_ROWS,
+    CLI_SOURCE_FLAG_ROWS,           CLI_HISTORY_FLAG_ROWS,
 };
 
 /* ------------------------------------------------------------------ flags */
@@ -62,7 +64,10 @@ static int apply_flag(run_args *a, int flag, const char *value)
         a->threads_given = 1;
         return cli_parse_nonnegative_int("--threads", value, &a->threads);
     case F_OPTION: a->options[a->n_options++] = value; return check_option_text(value);
-    default: return cli_history_flag(&a->history, flag - F_HISTORY, value);
+    default:
+        if (flag < F_HISTORY)
+            return cli_source_flag(&a->source, flag - F_SOURCE, value);
+        return cli_history_flag(&a->history, flag - F_HISTORY, value);
     }
 }
 
@@ -74,7 +79,7 @@ static int resume_defaults(run_args *a)
     if (a->seed_given || a->n_options > 0)
         return cli_fail(CLI_EXIT_USAGE, "--resume continues the saved run with its seed and "
                         "options; --seed and --option cannot change them");
-    if (a->problem == NULL)
+    if (a->problem == NULL && a->source.path == NULL)
         a->problem = info->problem;
     if (a->algorithm == NULL)
         a->algorithm = info->algorithm;
@@ -115,8 +120,12 @@ static int parse_run_args(int argc, char **argv, run_args *a)
         rc = resume_defaults(a);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (a->problem == NULL)
-        return cli_fail(CLI_EXIT_USAGE, "run needs --problem NAME (see 'gpuopt problems')");
+    rc = cli_source_check(&a->source, a->problem, a->dim_given);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (a->problem == NULL && a->source.path == NULL)
+        return cli_fail(CLI_EXIT_USAGE,
+                        "run needs --problem NAME (see 'gpuopt problems') or --source FILE");
     if (a->algorithm == NULL)
         return cli_fail(CLI_EXIT_USAGE, "run needs --algorithm NAME (see 'gpuopt algorithms')");
     return -1;
@@ -172,6 +181,8 @@ static size_t run_dimension(const run_args *a)
 
 static int open_problem(const run_args *a, cli_run_session *s)
 {
+    if (a->source.path != NULL)
+        return cli_source_problem(&a->source, a->algorithm, a->dim, s->ctx, &s->problem);
     size_t dim = run_dimension(a);
     gpuopt_status st = gpuopt_problem_create_builtin(&s->problem, a->problem, dim);
     if (st == GPUOPT_SUCCESS)

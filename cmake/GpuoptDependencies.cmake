@@ -132,6 +132,26 @@ check_symbol_exists(openblas_set_num_threads cblas.h GPUOPT_HAVE_OPENBLAS_THREAD
 unset(CMAKE_REQUIRED_INCLUDES)
 unset(CMAKE_REQUIRED_LIBRARIES)
 
+# ----------------------------------------------------------------------------------- L-BFGS-B
+# Required: the lbfgsb solver calls the original authors' L-BFGS-B 3.0 through its
+# reverse-communication driver setulb_ (Debian's liblbfgsb-dev; Fortran, so a static copy also
+# needs libgfortran).
+find_library(GPUOPT_LBFGSB_LIBRARY lbfgsb)
+if(NOT GPUOPT_LBFGSB_LIBRARY)
+  message(FATAL_ERROR "gpuopt needs L-BFGS-B 3.0 (liblbfgsb) for its lbfgsb solver: install "
+                      "liblbfgsb-dev (bash scripts/setup.sh), or point CMAKE_PREFIX_PATH at it")
+endif()
+set(GPUOPT_LBFGSB_LIBS ${GPUOPT_LBFGSB_LIBRARY})
+if(GPUOPT_LBFGSB_LIBRARY MATCHES "\\.a$")
+  find_library(GPUOPT_GFORTRAN_LIBRARY gfortran REQUIRED)
+  list(APPEND GPUOPT_LBFGSB_LIBS ${GPUOPT_GFORTRAN_LIBRARY})
+endif()
+include(CheckLibraryExists)
+check_library_exists("${GPUOPT_LBFGSB_LIBRARY}" setulb_ "" GPUOPT_HAVE_SETULB)
+if(NOT GPUOPT_HAVE_SETULB)
+  message(FATAL_ERROR "${GPUOPT_LBFGSB_LIBRARY} has no setulb_ (L-BFGS-B 3.0's driver)")
+endif()
+
 # -------------------------------------------------------------------------------------- cairo
 # Only the CLI uses it (gpuopt log plot); target PkgConfig::GPUOPT_CAIRO.
 set(GPUOPT_CAIRO_FOUND_TEXT "not searched")
@@ -197,7 +217,7 @@ endif()
 function(gpuopt_link_dependencies target)
   target_link_libraries(${target} PRIVATE m)
   target_include_directories(${target} SYSTEM PRIVATE ${GPUOPT_LINALG_INCLUDES})
-  target_link_libraries(${target} PRIVATE ${GPUOPT_LINALG_LIBS})
+  target_link_libraries(${target} PRIVATE ${GPUOPT_LBFGSB_LIBS} ${GPUOPT_LINALG_LIBS})
   if(GPUOPT_HAVE_OPENBLAS_THREADS)
     target_compile_definitions(${target} PRIVATE GPUOPT_HAVE_OPENBLAS_THREADS)
   endif()

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "gpuopt.h"
+#include "gpuopt/user_criteria.h"
 
 typedef void *gpuopt_dptr;
 typedef struct gpuopt_backend gpuopt_backend;
@@ -21,8 +22,12 @@ struct gpuopt_de_args;  /* src/algorithms/de.h */
 struct gpuopt_pso_args; /* src/algorithms/pso.h */
 struct gpuopt_cmaes_args; /* src/algorithms/cmaes_core.h */
 struct gpuopt_fd_args;  /* src/derivatives/fd.h */
+struct gpuopt_user_source; /* host/user_source.h */
 
-/* What the backend evaluates: a built-in problem (by id) or a host callback. */
+/* What the backend evaluates: a built-in problem (by id), a host callback, a source criterion
+ * or a device batch callback (include/gpuopt/user_criteria.h). Source and device criteria also
+ * set batch_fn to a host fallback (host/user_source.h), so a backend that does not check them
+ * first still evaluates them, on the host. */
 typedef struct gpuopt_eval_target {
     size_t dim;
     gpuopt_criterion_kind kind;
@@ -32,6 +37,11 @@ typedef struct gpuopt_eval_target {
     gpuopt_point_fn point_fn;
     void *user;
     int thread_safe; /* host callbacks may be called from several threads */
+    /* Source criterion (interned for the process, never freed): each backend compiles it once
+     * per instance and keeps the build in its own cache. */
+    const struct gpuopt_user_source *source;
+    gpuopt_device_fn device_fn; /* device batch callback and its user pointer */
+    void *device_user;
 } gpuopt_eval_target;
 
 /* How non-finite criterion values are handled (error_handling=continue replaces them). */

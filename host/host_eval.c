@@ -4,6 +4,7 @@
 #endif
 
 #include "host_eval.h"
+#include "user_source.h"
 
 /* Host batch callback: one call, or one call per thread on contiguous chunks. */
 static gpuopt_status eval_batch_fn(const gpuopt_backend *b, const gpuopt_eval_target *t,
@@ -45,9 +46,11 @@ static gpuopt_status eval_point_fn(const gpuopt_backend *b, const gpuopt_eval_ta
     return failed ? GPUOPT_ERR_CALLBACK : GPUOPT_SUCCESS;
 }
 
-gpuopt_status gpuopt_host_eval_callback(const gpuopt_backend *b, const gpuopt_eval_target *t,
+gpuopt_status gpuopt_host_eval_callback(gpuopt_backend *b, const gpuopt_eval_target *t,
                                         const double *X, size_t n, double *raw)
 {
+    if (t->source || t->device_fn)
+        return gpuopt_user_criterion_eval_host(b, t, X, n, raw);
     if (t->batch_fn)
         return eval_batch_fn(b, t, X, n, raw);
     if (t->point_fn)

@@ -77,12 +77,17 @@ GPUOPT_FN int gpuopt_sort_after(double ka, gpuopt_u32 ia, double kb, gpuopt_u32 
 
 /* ------------------------------------------------------------- evaluation */
 
-GPUOPT_KERNEL void gpuopt_k_eval_builtin(gpuopt_u64 n, gpuopt_u64 dim, int id,
+/* m = 1: f[i] is the value of point i (n points). m > 1 (a likelihood): item i < n is output
+ * i % m of point i / m (n = points x m), written to f = the raw buffer; the aggregate kernel
+ * then sums each point's m outputs. */
+GPUOPT_KERNEL void gpuopt_k_eval_builtin(gpuopt_u64 n, gpuopt_u64 dim, gpuopt_u64 m, int id,
                                          const GPUOPT_GLOBAL double *X, GPUOPT_GLOBAL double *f)
 {
     gpuopt_u64 i = GPUOPT_THREAD_ID;
-    if (i < n)
+    if (i < n && m == 1)
         f[i] = gpuopt_builtin_value(id, X + i * dim, (int)dim);
+    else if (i < n)
+        f[i] = gpuopt_builtin_output(id, X + (i / m) * dim, (int)dim, i % m);
 }
 
 /* f[i] = sum_k raw[i][k]^2 (squares) or sum_k raw[i][k], k in order. */

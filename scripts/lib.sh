@@ -11,7 +11,7 @@ export CTEST_PARALLEL_LEVEL=$GPUOPT_JOBS
 # The Debian 12 packages gpuopt builds and tests with. OpenCL runs on the CPU through PoCL.
 GPUOPT_APT_PACKAGES=(
   build-essential cmake pkg-config python3
-  libgsl-dev libopenblas-dev liblapacke-dev libhdf5-dev libcairo2-dev python3-h5py
+  libgsl-dev liblbfgsb-dev libopenblas-dev liblapacke-dev libhdf5-dev libcairo2-dev python3-h5py
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo
   valgrind
 )

@@ -129,7 +129,10 @@ void gpuopt_run_free(gpuopt_run *run);
 /* Sets a run up on problem (setup without the START notification). */
 gpuopt_status gpuopt_setup_run(gpuopt_optimizer *opt, const gpuopt_problem *problem);
 /* Notifies the observers registered for `event` (src/optimizer.c). */
-gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event);
+/* `pending` is the stop the current batch causes (BATCH/ITERATION), `iteration_f` the smallest
+ * value of the iteration just completed (ITERATION). */
+gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event, gpuopt_status pending,
+                            double iteration_f);
 /* Checks the budget (iterations, evaluations, time, interrupt) and finishes the run on a stop. */
 gpuopt_status gpuopt_check_budget(gpuopt_optimizer *opt);
 

@@ -275,6 +275,5 @@ gpuopt_status gpuopt_image_apply(gpuopt_optimizer *opt, const gpuopt_problem *pr
         return st;
     }
     restore_counters(opt, img);
-    st = gpuopt_notify(opt, GPUOPT_EVENT_START);
-    return st;
+    return gpuopt_notify(opt, GPUOPT_EVENT_START, GPUOPT_SUCCESS, opt->run.iteration_f);
 }

@@ -66,7 +66,8 @@ typedef enum gpuopt_event {
     GPUOPT_EVENT_START = 1,     /* after setup (or resume), before the first ask */
     GPUOPT_EVENT_BATCH = 2,     /* after a batch was evaluated and told (phase READY) */
     GPUOPT_EVENT_ITERATION = 4, /* after a batch that completed an iteration */
-    GPUOPT_EVENT_STOP = 8       /* the run stopped (phase DONE) */
+    GPUOPT_EVENT_STOP = 8,      /* the run stopped (phase DONE) */
+    GPUOPT_EVENT_RELEASE = 16   /* the optimizer is being destroyed: free what you hold */
 } gpuopt_event;
 
 /* What an observer sees. For GPUOPT_EVENT_BATCH the batch's points and values are readable with
@@ -82,7 +83,10 @@ typedef struct gpuopt_observation {
     const char *const *report_keys;
     const double *report;
     size_t batch_n;            /* BATCH: points in the batch */
-    gpuopt_status stop_reason; /* STOP */
+    /* STOP: why the run stopped. BATCH / ITERATION: the stop this batch is about to cause
+     * (GPUOPT_SUCCESS when the run goes on) — the batch a run stops on is observed too, so
+     * checkpoint writers skip saving when this is not GPUOPT_SUCCESS. */
+    gpuopt_status stop_reason;
 } gpuopt_observation;
 
 /* Return a status: anything but GPUOPT_SUCCESS stops the run with that status (a negative one

@@ -64,6 +64,7 @@ gpuopt_status gpuopt_optimizer_destroy(gpuopt_optimizer **opt)
     if (!opt)
         return OPT_NULL();
     if (*opt) {
+        gpuopt_notify(*opt, GPUOPT_EVENT_RELEASE, GPUOPT_SUCCESS, NAN);
         gpuopt_run_free(&(*opt)->run);
         release_scratch(*opt);
         gpuopt_options_free(*opt);
@@ -117,7 +118,8 @@ static gpuopt_status finish(gpuopt_optimizer *opt, gpuopt_status reason)
                  gpuopt_status_text(reason), (long long)s->max_evaluations);
     else
         snprintf(opt->stop_message, sizeof opt->stop_message, "%s", gpuopt_status_text(reason));
-    gpuopt_notify(opt, GPUOPT_EVENT_STOP); /* a failing observer cannot change the outcome now */
+    /* a failing observer cannot change the outcome now */
+    gpuopt_notify(opt, GPUOPT_EVENT_STOP, reason, opt->run.iteration_f);
     return reason;
 }
 
@@ -174,7 +176,7 @@ gpuopt_status gpuopt_optimizer_setup(gpuopt_optimizer *opt, const gpuopt_problem
         return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NULL_POINTER, "problem is NULL");
     gpuopt_status st = gpuopt_setup_run(opt, problem);
     if (st == GPUOPT_SUCCESS)
-        st = gpuopt_notify(opt, GPUOPT_EVENT_START);
+        st = gpuopt_notify(opt, GPUOPT_EVENT_START, GPUOPT_SUCCESS, opt->run.iteration_f);
     return st == GPUOPT_SUCCESS || opt->phase != GPUOPT_PHASE_READY ? st : finish(opt, st);
 }
 
@@ -336,6 +338,21 @@ static void mark_restart(gpuopt_optimizer *opt)
     run->n_restarts += 1;
 }
 
+/* Notifies BATCH (and ITERATION when one completed) with the stop the batch causes, if any;
+ * returns that stop, or an observer's failure. */
+static gpuopt_status observe_batch(gpuopt_optimizer *opt, gpuopt_status pending, int completed)
+{
+    gpuopt_run *run = &opt->run;
+    gpuopt_status st = gpuopt_notify(opt, GPUOPT_EVENT_BATCH, pending, run->iteration_f);
+    if (st == GPUOPT_SUCCESS && completed) {
+        double finished_f = run->iteration_f;
+        run->iteration_f = INFINITY; /* a capture now belongs to the next iteration */
+        mark_restart(opt);
+        st = gpuopt_notify(opt, GPUOPT_EVENT_ITERATION, pending, finished_f);
+    }
+    return st == GPUOPT_SUCCESS ? pending : st;
+}
+
 /* After the values are in v->f: penalties, best, counts, the algorithm's tell, the budget. */
 static gpuopt_status process_values(gpuopt_optimizer *opt, const batch_view *v)
 {
@@ -356,13 +373,8 @@ static gpuopt_status process_values(gpuopt_optimizer *opt, const batch_view *v)
         st = report_progress(opt, iterations);
     if (st == GPUOPT_SUCCESS)
         st = budget_reason(opt);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_notify(opt, GPUOPT_EVENT_BATCH);
-    if (st == GPUOPT_SUCCESS && run->n_iterations != iterations) {
-        mark_restart(opt);
-        st = gpuopt_notify(opt, GPUOPT_EVENT_ITERATION);
-        run->iteration_f = INFINITY;
-    }
+    if (st >= 0)
+        st = observe_batch(opt, st, run->n_iterations != iterations);
     return st == GPUOPT_SUCCESS ? st : finish(opt, st);
 }
 
@@ -555,7 +567,8 @@ gpuopt_status gpuopt_minimize(gpuopt_optimizer *opt, gpuopt_problem *problem,
 
 /* -------------------------------------------------------------- observers */
 
-gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event)
+gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event, gpuopt_status pending,
+                            double iteration_f)
 {
     const gpuopt_run *run = &opt->run;
     size_t n_report = 0;
@@ -567,19 +580,19 @@ gpuopt_status gpuopt_notify(gpuopt_optimizer *opt, unsigned event)
         .n_evaluations = run->n_evaluations,
         .best_f = run->best_f,
         .best_x = run->best_x,
-        .iteration_f = run->iteration_f,
+        .iteration_f = iteration_f,
         .elapsed = gpuopt_now() - opt->start_time,
         .n_report = n_report,
         .report_keys = opt->algorithm->report_keys,
         .report = run->report,
         .batch_n = event == GPUOPT_EVENT_BATCH ? opt->batch.n : 0,
-        .stop_reason = opt->stop_reason,
+        .stop_reason = pending,
     };
     for (size_t i = 0; i < GPUOPT_COUNT(opt->observers); ++i) {
         if (!opt->observers[i].fn || !(opt->observers[i].mask & event))
             continue;
         gpuopt_status st = opt->observers[i].fn(opt, &o, opt->observers[i].user);
-        if (st != GPUOPT_SUCCESS && event != GPUOPT_EVENT_STOP)
+        if (st != GPUOPT_SUCCESS && event != GPUOPT_EVENT_STOP && event != GPUOPT_EVENT_RELEASE)
             return st;
     }
     return GPUOPT_SUCCESS;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernels/problems.h"
 #include "core.h"
 #include "problems.h"
 
@@ -83,6 +84,7 @@ gpuopt_status gpuopt_problem_create_builtin(gpuopt_problem **out, const char *na
     snprintf(p->name, sizeof p->name, "%s", b->info.name);
     p->target.builtin_id = b->id;
     p->target.kind = b->info.kind;
+    p->target.n_outputs = b->info.n_outputs;
     p->has_criterion = 1;
     for (size_t i = 0; i < dim; ++i) {
         p->lower[i] = b->info.default_lower;
@@ -248,6 +250,11 @@ gpuopt_status gpuopt_problem_get_start(const gpuopt_problem *p, double *x0)
 static int eval_point(const gpuopt_problem *p, const double *x, double *raw)
 {
     const gpuopt_eval_target *t = &p->target;
+    if (t->builtin_id >= 0 && t->n_outputs > 1) {
+        for (size_t k = 0; k < t->n_outputs; ++k)
+            raw[k] = gpuopt_builtin_output(t->builtin_id, x, (int)p->dim, k);
+        return 0;
+    }
     if (t->builtin_id >= 0) {
         raw[0] = gpuopt_builtin_evaluate(t->builtin_id, x, p->dim);
         return 0;

@@ -48,39 +48,60 @@ static void start_schwefel(size_t dim, double *x) { alternate(dim, x, -250.0, 15
 static void start_levy(size_t dim, double *x) { alternate(dim, x, -4.0, 6.0); }
 static void start_styblinski_tang(size_t dim, double *x) { alternate(dim, x, 1.0, -1.0); }
 static void start_zakharov(size_t dim, double *x) { alternate(dim, x, 2.0, -1.0); }
+static void start_logit(size_t dim, double *x) { fill(dim, x, 0.0); }
 
 #define SCALAR GPUOPT_CRITERION_SCALAR
+#define CLASSIC 1, "classic" /* one output, the classic test-function suite */
+
+/* The logit problem's maximum-likelihood estimate and its negative log-likelihood, from
+ * tests/reference/logit_mle.py (Newton's method; statsmodels agrees to 1e-16). */
+static const double logit_mle[GPUOPT_LOGIT_DIM] = {
+    -0.51924821395996834, 0.96653276673334021, -0.78909027502696139, 0.81107666778789134,
+    0.38082162831878552};
+#define LOGIT_MIN_NLL 541.90651313139278
+
+static void at_logit_mle(size_t dim, double *x)
+{
+    for (size_t i = 0; i < dim && i < GPUOPT_LOGIT_DIM; ++i)
+        x[i] = logit_mle[i];
+}
 
 static const gpuopt_builtin_problem builtins[] = {
-    {{"sphere", "sum of squares; convex, separable, unimodal", SCALAR, 0, -5.12, 5.12, 0.0, 0},
+    {{"sphere", "sum of squares; convex, separable, unimodal", SCALAR, 0, -5.12, 5.12, 0.0, 0,
+      CLASSIC},
      GPUOPT_BUILTIN_SPHERE, start_sphere, at_zero},
     {{"ellipsoid", "axis-aligned ellipsoid with condition number 1e6; convex, ill-conditioned",
-      SCALAR, 0, -5.0, 5.0, 0.0, 0},
+      SCALAR, 0, -5.0, 5.0, 0.0, 0, CLASSIC},
      GPUOPT_BUILTIN_ELLIPSOID, start_ellipsoid, at_zero},
     {{"rosenbrock", "Rosenbrock's banana valley; unimodal for n <= 3, narrow curved valley",
-      SCALAR, 0, -5.0, 10.0, 0.0, 0},
+      SCALAR, 0, -5.0, 10.0, 0.0, 0, CLASSIC},
      GPUOPT_BUILTIN_ROSENBROCK, start_rosenbrock, at_one},
     {{"rastrigin", "sphere plus a cosine wave; highly multimodal, regular grid of local minima",
-      SCALAR, 0, -5.12, 5.12, 0.0, 0},
+      SCALAR, 0, -5.12, 5.12, 0.0, 0, CLASSIC},
      GPUOPT_BUILTIN_RASTRIGIN, start_rastrigin, at_zero},
     {{"ackley", "Ackley's function; nearly flat outer region, many local minima, deep centre",
-      SCALAR, 0, -32.768, 32.768, 0.0, 0},
+      SCALAR, 0, -32.768, 32.768, 0.0, 0, CLASSIC},
      GPUOPT_BUILTIN_ACKLEY, start_ackley, at_zero},
     {{"griewank", "Griewank's function; many regularly spaced shallow local minima",
-      SCALAR, 0, -600.0, 600.0, 0.0, 0},
+      SCALAR, 0, -600.0, 600.0, 0.0, 0, CLASSIC},
      GPUOPT_BUILTIN_GRIEWANK, start_griewank, at_zero},
     {{"schwefel", "Schwefel's function; deceptive, best minimum far from the next best ones",
-      SCALAR, 0, -500.0, 500.0, SCHWEFEL_MIN_PER_DIM, 1},
+      SCALAR, 0, -500.0, 500.0, SCHWEFEL_MIN_PER_DIM, 1, CLASSIC},
      GPUOPT_BUILTIN_SCHWEFEL, start_schwefel, at_schwefel_argmin},
     {{"levy", "Levy's function; multimodal, sine-modulated valleys", SCALAR, 0, -10.0, 10.0, 0.0,
-      0},
+      0, CLASSIC},
      GPUOPT_BUILTIN_LEVY, start_levy, at_one},
     {{"styblinski_tang", "Styblinski-Tang function; separable, 2^n local minima",
-      SCALAR, 0, -5.0, 5.0, STYBLINSKI_TANG_MIN_PER_DIM, 1},
+      SCALAR, 0, -5.0, 5.0, STYBLINSKI_TANG_MIN_PER_DIM, 1, CLASSIC},
      GPUOPT_BUILTIN_STYBLINSKI_TANG, start_styblinski_tang, at_styblinski_tang_argmin},
     {{"zakharov", "Zakharov's function; unimodal, plate-shaped with a quartic term",
-      SCALAR, 0, -5.0, 10.0, 0.0, 0},
+      SCALAR, 0, -5.0, 10.0, 0.0, 0, CLASSIC},
      GPUOPT_BUILTIN_ZAKHAROV, start_zakharov, at_zero},
+    {{"logit", "logit model by maximum likelihood on 1000 fixed synthetic observations; "
+               "likelihood contributions",
+      GPUOPT_CRITERION_LIKELIHOOD, GPUOPT_LOGIT_DIM, -10.0, 10.0, LOGIT_MIN_NLL, 0, GPUOPT_LOGIT_N,
+      "estimation"},
+     GPUOPT_BUILTIN_LOGIT, start_logit, at_logit_mle},
 };
 
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])

@@ -7,8 +7,11 @@
 #include <stdio.h>
 
 #include "core.h"
+#include "algorithms/bfgs.h"
 #include "algorithms/cmaes.h"
+#include "algorithms/conjugate_gradient.h"
 #include "algorithms/de.h"
+#include "algorithms/lbfgsb.h"
 #include "algorithms/neldermead.h"
 #include "algorithms/pso.h"
 #include "algorithms/sep_cmaes.h"
@@ -21,6 +24,9 @@ static const gpuopt_algorithm *const registry[] = {
     &gpuopt_algorithm_cmaes,
     &gpuopt_algorithm_sep_cmaes,
     &gpuopt_algorithm_xnes,
+    &gpuopt_algorithm_lbfgsb,
+    &gpuopt_algorithm_bfgs,
+    &gpuopt_algorithm_conjugate_gradient,
 };
 
 size_t gpuopt_registry_size(void)

@@ -224,8 +224,8 @@ static void test_workspace_reuse(gpuopt_context *ctx)
     (void)ctx;
     gpuopt_fd_workspace ws;
     gpuopt_fd_workspace_init(&ws, b);
-    gpuopt_eval_target t = {4, GPUOPT_CRITERION_SCALAR, 1, GPUOPT_BUILTIN_ROSENBROCK,
-                           NULL, NULL, NULL, 0};
+    gpuopt_eval_target t = {.dim = 4, .kind = GPUOPT_CRITERION_SCALAR, .n_outputs = 1,
+                            .builtin_id = GPUOPT_BUILTIN_ROSENBROCK};
     gpuopt_fd_spec spec = gpuopt_fd_default_spec(1);
     double x[6] = {0.1, -0.3, 1.2, 0.8, 0.5, 0.25}, g[6];
     char msg[512];
@@ -273,8 +273,8 @@ static void test_fallback_matches(void)
             for (int k = 0; k < 2; ++k) {
                 gpuopt_fd_workspace ws;
                 gpuopt_fd_workspace_init(&ws, b[k]);
-                gpuopt_eval_target t = {6, GPUOPT_CRITERION_SCALAR, 1, GPUOPT_BUILTIN_LEVY,
-                                        NULL, NULL, NULL, 0};
+                gpuopt_eval_target t = {.dim = 6, .kind = GPUOPT_CRITERION_SCALAR,
+                                        .n_outputs = 1, .builtin_id = GPUOPT_BUILTIN_LEVY};
                 gpuopt_fd_output res = {out[k], NULL, 0, 0};
                 char msg[512];
                 CHECK_STATUS(gpuopt_fd_compute(&ws, &t, &spec, 0, x, lower, upper, &res, msg,

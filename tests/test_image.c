@@ -121,7 +121,7 @@ static void test_mismatch_refused(void)
 }
 
 typedef struct counts {
-    int start, batch, iteration, stop;
+    int start, batch, iteration, stop, pending;
     int64_t last_iteration;
     int read_ok;
 } counts;
@@ -140,6 +140,8 @@ static gpuopt_status count_events(gpuopt_optimizer *opt, const gpuopt_observatio
     if (o->event == GPUOPT_EVENT_ITERATION) {
         c->iteration += o->n_iterations == c->last_iteration + 1 && isfinite(o->iteration_f);
         c->last_iteration = o->n_iterations;
+        /* only the batch that ends the run carries a pending stop */
+        c->pending += o->stop_reason != GPUOPT_SUCCESS;
     }
     return GPUOPT_SUCCESS;
 }
@@ -162,8 +164,10 @@ static void test_observers(void)
     gpuopt_result *r;
     gpuopt_minimize(o, p, &r);
     CHECK(c.start == 1 && c.stop == 1);
-    CHECK(c.batch == 120 && c.read_ok == 120); /* the initial population and 119 more */
-    CHECK(c.iteration == 119);
+    /* the initial population and 120 generations, the last one (which stops the run) included */
+    CHECK(c.batch == 121 && c.read_ok == 121);
+    CHECK(c.iteration == 120);
+    CHECK(c.pending == 1);
     gpuopt_result_destroy(&r);
     gpuopt_optimizer_remove_observer(o, count_events, &c);
     CHECK_STATUS(gpuopt_optimizer_add_observer(o, GPUOPT_EVENT_ITERATION, fail_at_third, NULL),

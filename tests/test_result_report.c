@@ -79,6 +79,24 @@ int main(void)
     CHECK(gpuopt_result_fun(resumed) == gpuopt_result_fun(r));
     gpuopt_image_free(&img);
     gpuopt_result_destroy(&resumed);
+
+    /* PSO's swarm best is the best memory, for every topology */
+    const char *topologies[] = {"gbest", "lbest", "von_neumann", "adaptive_random"};
+    for (size_t t = 0; t < 4; ++t) {
+        gpuopt_optimizer *pso;
+        gpuopt_result *pr;
+        char setting[64];
+        gpuopt_optimizer_create(&pso, ctx, "pso");
+        snprintf(setting, sizeof setting, "neighbor_definition=%s", topologies[t]);
+        gpuopt_optimizer_set_option(pso, setting);
+        gpuopt_minimize(pso, p, &pr);
+        CHECK_MSG(report(pr, "swarm_f_best") == gpuopt_result_fun(pr), "%s: %g vs %g",
+                  topologies[t], report(pr, "swarm_f_best"), gpuopt_result_fun(pr));
+        CHECK(report(pr, "positions_f_best") >= gpuopt_result_fun(pr) &&
+              report(pr, "positions_f_worst") >= report(pr, "positions_f_best"));
+        gpuopt_result_destroy(&pr);
+        gpuopt_optimizer_destroy(&pso);
+    }
     gpuopt_result_destroy(&r);
     gpuopt_optimizer_destroy(&first);
     gpuopt_optimizer_destroy(&second);

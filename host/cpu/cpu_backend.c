@@ -127,6 +127,23 @@ static gpuopt_status cpu_synchronize(gpuopt_backend *b)
 
 /* ------------------------------------------------------------ evaluation */
 
+static gpuopt_status cpu_aggregate(gpuopt_backend *b, gpuopt_criterion_kind kind, gpuopt_dptr raw,
+                                   size_t n, size_t m, gpuopt_dptr f);
+
+/* A built-in with several outputs (a likelihood): the n x m contributions, then their sums. */
+static gpuopt_status eval_builtin_outputs(gpuopt_backend *b, const gpuopt_eval_target *t,
+                                          const double *X, size_t n, double *raw, double *f)
+{
+    const size_t m = t->n_outputs;
+    const long long count = (long long)(n * m);
+    const int dim = (int)t->dim;
+#pragma omp parallel for schedule(static) num_threads(gpuopt_cpu_threads_for(b, n * m * t->dim))
+    for (long long i = 0; i < count; ++i)
+        raw[i] = gpuopt_builtin_output(t->builtin_id, X + ((size_t)i / m) * t->dim, dim,
+                                       (size_t)i % m);
+    return cpu_aggregate(b, t->kind, raw, n, m, f);
+}
+
 static gpuopt_status eval_builtin(gpuopt_backend *b, const gpuopt_eval_target *t, const double *X,
                                   size_t n, double *out)
 {
@@ -166,6 +183,9 @@ static gpuopt_status cpu_evaluate(gpuopt_backend *b, const gpuopt_eval_target *t
                                   size_t n, gpuopt_dptr raw, gpuopt_dptr f)
 {
     gpuopt_status st;
+    if (t->builtin_id >= 0 && t->n_outputs > 1)
+        return raw ? eval_builtin_outputs(b, t, X, n, raw, f)
+                   : gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
     if (t->builtin_id >= 0)
         return eval_builtin(b, t, X, n, f);
     if (!t->batch_fn && !t->point_fn)

@@ -88,7 +88,7 @@ static gpuopt_status cu_device_info(int index, gpuopt_device_info *info)
         return GPUOPT_ERR_BACKEND;
     }
     memset(info, 0, sizeof *info);
-    snprintf(info->name, sizeof info->name, "%s", prop.name);
+    snprintf(info->name, sizeof info->name, "%.127s", prop.name);
     snprintf(info->vendor, sizeof info->vendor, "NVIDIA");
     info->memory_bytes = prop.totalGlobalMem;
     info->compute_units = prop.multiProcessorCount;

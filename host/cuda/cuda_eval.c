@@ -55,6 +55,27 @@ static gpuopt_status cu_eval_host(gpuopt_backend *b, const gpuopt_eval_target *t
     return st == GPUOPT_SUCCESS ? gpuopt_cuda_aggregate(b, t->kind, raw, n, t->n_outputs, f) : st;
 }
 
+/* A built-in problem: its values into f, or (several outputs, e.g. likelihood contributions)
+ * its outputs into raw, one thread per output, then their sums into f. */
+static gpuopt_status cu_eval_builtin(gpuopt_backend *b, const gpuopt_eval_target *t,
+                                     gpuopt_dptr X, size_t n, gpuopt_dptr raw, gpuopt_dptr f)
+{
+    size_t m = t->n_outputs > 1 ? t->n_outputs : 1;
+    if (m > 1 && !raw)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
+    if (n > SIZE_MAX / m)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                   "evaluate: %zu points x %zu outputs are too many", n, m);
+    gpuopt_cuda_launch l;
+    gpuopt_status st = gpuopt_cuda_grid(b, "eval_builtin", n * m, 0, &l);
+    if (st == GPUOPT_SUCCESS)
+        st = gpuopt_cuda_launched(b,
+                                  gpuopt_cuda_k_eval_builtin(l, n * m, t->dim, m, t->builtin_id, X,
+                                                             m > 1 ? raw : f),
+                                  "eval_builtin");
+    return st == GPUOPT_SUCCESS && m > 1 ? gpuopt_cuda_aggregate(b, t->kind, raw, n, m, f) : st;
+}
+
 gpuopt_status gpuopt_cuda_evaluate(gpuopt_backend *b, const gpuopt_eval_target *t, gpuopt_dptr X,
                                    size_t n, gpuopt_dptr raw, gpuopt_dptr f)
 {
@@ -62,16 +83,8 @@ gpuopt_status gpuopt_cuda_evaluate(gpuopt_backend *b, const gpuopt_eval_target *
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL argument");
     if (n == 0)
         return GPUOPT_SUCCESS;
-    if (t->builtin_id >= 0) {
-        gpuopt_cuda_launch l;
-        gpuopt_status st = gpuopt_cuda_grid(b, "eval_builtin", n, 0, &l);
-        return st != GPUOPT_SUCCESS
-                   ? st
-                   : gpuopt_cuda_launched(b,
-                                          gpuopt_cuda_k_eval_builtin(l, n, t->dim, t->builtin_id,
-                                                                     X, f),
-                                          "eval_builtin");
-    }
+    if (t->builtin_id >= 0)
+        return cu_eval_builtin(b, t, X, n, raw, f);
     if (!t->batch_fn && !t->point_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
     if (!raw)
@@ -271,6 +284,18 @@ gpuopt_status gpuopt_cuda_fill_uniform(gpuopt_backend *b, gpuopt_dptr out, size_
         return st;
     return gpuopt_cuda_launched(b, gpuopt_cuda_k_fill_uniform(l, n, seed, stream, offset, out),
                                 "fill_uniform");
+}
+
+gpuopt_status gpuopt_cuda_fill_uniform_blocks(gpuopt_backend *b, gpuopt_dptr out, size_t n,
+                                              unsigned block)
+{
+    if (!b || b->ops != &gpuopt_backend_cuda || !out || !block)
+        return GPUOPT_ERR_INVALID_ARGUMENT;
+    gpuopt_cuda_launch l;
+    gpuopt_status st = gpuopt_cuda_grid(b, "fill_uniform", n, block, &l);
+    if (st != GPUOPT_SUCCESS || n == 0)
+        return st;
+    return gpuopt_cuda_launched(b, gpuopt_cuda_k_fill_uniform(l, n, 1, 2, 0, out), "fill_uniform");
 }
 
 gpuopt_status gpuopt_cuda_fill_normal(gpuopt_backend *b, gpuopt_dptr out, size_t rows,

@@ -95,10 +95,10 @@ cudaError_t gpuopt_cuda_probe_kernels(void)
         return cudaGetLastError();                                                                 \
     } while (0)
 
-cudaError_t gpuopt_cuda_k_eval_builtin(gpuopt_cuda_launch l, u64 n, u64 dim, int id,
+cudaError_t gpuopt_cuda_k_eval_builtin(gpuopt_cuda_launch l, u64 n, u64 dim, u64 m, int id,
                                        const double *X, double *f)
 {
-    GPUOPT_CUDA_LAUNCH(gpuopt_k_eval_builtin, l, n, dim, id, X, f);
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_eval_builtin, l, n, dim, m, id, X, f);
 }
 
 cudaError_t gpuopt_cuda_k_aggregate(gpuopt_cuda_launch l, u64 n, u64 m, int squares,

@@ -29,8 +29,10 @@ int gpuopt_cuda_built_arch(void);
 /* Whether the current device can run this build's kernels (cudaFuncGetAttributes of one). */
 cudaError_t gpuopt_cuda_probe_kernels(void);
 
+/* m = 1: f[i] is the value of point i; m > 1: item i is output i % m of point i / m. */
 cudaError_t gpuopt_cuda_k_eval_builtin(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
-                                       gpuopt_cuda_u64 dim, int id, const double *X, double *f);
+                                       gpuopt_cuda_u64 dim, gpuopt_cuda_u64 m, int id,
+                                       const double *X, double *f);
 cudaError_t gpuopt_cuda_k_aggregate(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, gpuopt_cuda_u64 m,
                                     int squares, const double *raw, double *f);
 cudaError_t gpuopt_cuda_k_check_values(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,

@@ -168,6 +168,7 @@ static void ocl_close(gpuopt_backend *b)
         clReleaseMemObject(o->reduce_values);
     if (o->reduce_indices)
         clReleaseMemObject(o->reduce_indices);
+    gpuopt_opencl_release_sources(o);
     gpuopt_opencl_release_program(o);
     if (o->queue)
         clReleaseCommandQueue(o->queue);
@@ -296,8 +297,10 @@ gpuopt_status gpuopt_opencl_write(gpuopt_backend *b, gpuopt_dptr dst, size_t off
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "write: NULL buffer");
     cl_int err = clEnqueueWriteBuffer(ocl_of(b)->queue, (cl_mem)dst, CL_TRUE, off, bytes, src, 0,
                                       NULL, NULL);
-    if (err == CL_SUCCESS)
+    if (err == CL_SUCCESS) {
+        ocl_of(b)->bytes_to_device += bytes;
         return GPUOPT_SUCCESS;
+    }
     char what[64];
     snprintf(what, sizeof what, "%zu bytes at offset %zu", bytes, off);
     return gpuopt_opencl_fail(b, err, "clEnqueueWriteBuffer", what);
@@ -312,8 +315,10 @@ gpuopt_status gpuopt_opencl_read(gpuopt_backend *b, void *dst, gpuopt_dptr src, 
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "read: NULL buffer");
     cl_int err = clEnqueueReadBuffer(ocl_of(b)->queue, (cl_mem)src, CL_TRUE, off, bytes, dst, 0,
                                      NULL, NULL);
-    if (err == CL_SUCCESS)
+    if (err == CL_SUCCESS) {
+        ocl_of(b)->bytes_to_host += bytes;
         return GPUOPT_SUCCESS;
+    }
     char what[64];
     snprintf(what, sizeof what, "%zu bytes at offset %zu", bytes, off);
     return gpuopt_opencl_fail(b, err, "clEnqueueReadBuffer", what);

@@ -1,5 +1,6 @@
 /* OpenCL evaluation: built-in problems as a kernel; host callbacks with only the batch crossing
- * (X to the host, raw outputs back); aggregation and the non-finite check on the device. */
+ * (X to the host, raw outputs back); source and device criteria (opencl_source.c) on the
+ * device; aggregation and the non-finite check on the device. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -51,15 +52,34 @@ gpuopt_status gpuopt_opencl_evaluate(gpuopt_backend *b, const gpuopt_eval_target
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL argument");
     if (n == 0)
         return GPUOPT_SUCCESS;
+    if (t->builtin_id >= 0 && t->n_outputs > 1) { /* contributions into raw, then their sums */
+        if (!raw)
+            return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
+        if (n > SIZE_MAX / t->n_outputs)
+            return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                       "evaluate: %zu points x %zu outputs are too many", n,
+                                       t->n_outputs);
+        size_t items = n * t->n_outputs;
+        ocl_arg args[] = {OCL_U64(items),        OCL_U64(t->dim), OCL_U64(t->n_outputs),
+                          OCL_INT(t->builtin_id), OCL_MEM(X),      OCL_MEM(raw)};
+        gpuopt_status st = gpuopt_opencl_launch(b, OCL_K_EVAL_BUILTIN, items, 0, args,
+                                                OCL_NARGS(args));
+        return st == GPUOPT_SUCCESS ? gpuopt_opencl_aggregate(b, t->kind, raw, n, t->n_outputs, f)
+                                    : st;
+    }
     if (t->builtin_id >= 0) {
-        ocl_arg args[] = {OCL_U64(n), OCL_U64(t->dim), OCL_INT(t->builtin_id), OCL_MEM(X),
-                          OCL_MEM(f)};
+        ocl_arg args[] = {OCL_U64(n),         OCL_U64(t->dim), OCL_U64(1),
+                          OCL_INT(t->builtin_id), OCL_MEM(X),      OCL_MEM(f)};
         return gpuopt_opencl_launch(b, OCL_K_EVAL_BUILTIN, n, 0, args, OCL_NARGS(args));
     }
-    if (!t->batch_fn && !t->point_fn)
+    if (t->source)
+        return gpuopt_opencl_eval_source(b, t, X, n, f);
+    if (!t->batch_fn && !t->point_fn && !t->device_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
     if (!raw)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
+    if (t->device_fn)
+        return gpuopt_opencl_eval_device_fn(b, t, X, n, raw, f);
     return ocl_eval_host(b, t, X, n, raw, f);
 }
 
@@ -148,8 +168,10 @@ static gpuopt_status ocl_read_pair(gpuopt_backend *b, double *values, cl_mem val
     if (err == CL_SUCCESS)
         err = clEnqueueReadBuffer(o->queue, index_buf, CL_TRUE, slot * sizeof(cl_ulong),
                                   2 * sizeof(cl_ulong), indices, 0, NULL, NULL);
-    if (err == CL_SUCCESS)
+    if (err == CL_SUCCESS) {
+        o->bytes_to_host += 2 * sizeof(double) + 2 * sizeof(cl_ulong);
         return GPUOPT_SUCCESS;
+    }
     clFinish(o->queue); /* the first read may still target `values` */
     return gpuopt_opencl_fail(b, err, "clEnqueueReadBuffer", "minmax result");
 }

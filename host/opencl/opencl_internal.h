@@ -44,6 +44,9 @@ typedef struct ocl_impl {
     cl_mem reduce_indices; /* GPUOPT_REDUCE_SLOTS ulongs */
     double *host_x, *host_raw; /* host staging for host callbacks */
     size_t host_x_cap, host_raw_cap;
+    struct ocl_source_build *sources; /* programs built from source criteria (opencl_source.c) */
+    /* Bytes moved between host and device by this instance (transfers only, for tests). */
+    cl_ulong bytes_to_host, bytes_to_device;
 } ocl_impl;
 
 /* One kernel argument: its size and a pointer to its value (see the OCL_* makers). */
@@ -79,12 +82,29 @@ int gpuopt_opencl_devices(int gpu_only, cl_device_id *ids, cl_platform_id *platf
 gpuopt_status gpuopt_opencl_build(gpuopt_backend *b);
 void gpuopt_opencl_release_program(ocl_impl *o);
 const char *gpuopt_opencl_kernel_name(ocl_kernel_id k); /* without the gpuopt_k_ prefix */
+/* The program's build log on the instance's device (malloc'd; NULL when out of memory). */
+char *gpuopt_opencl_build_log(ocl_impl *o, cl_program program);
 
 /* Sets the arguments and enqueues kernel k over `threads` threads (rounded up to the kernel's
  * work-group size; group = 0) or over `threads` threads in groups of `group` (threads must then
  * be a multiple of group). threads = 0 enqueues nothing. */
 gpuopt_status gpuopt_opencl_launch(gpuopt_backend *b, ocl_kernel_id k, size_t threads,
                                    size_t group, const ocl_arg *args, size_t n_args);
+/* The same for any kernel object, in groups of `group` (> 0) threads. */
+gpuopt_status gpuopt_opencl_launch_kernel(gpuopt_backend *b, cl_kernel kernel, const char *name,
+                                          size_t threads, size_t group, const ocl_arg *args,
+                                          size_t n_args);
+
+/* User criteria (opencl_source.c): a source criterion built once per instance and source, run
+ * as one kernel; a device batch callback given the batch's cl_mem buffers and the queue. */
+gpuopt_status gpuopt_opencl_eval_source(gpuopt_backend *b, const gpuopt_eval_target *t,
+                                        gpuopt_dptr X, size_t n, gpuopt_dptr f);
+gpuopt_status gpuopt_opencl_eval_device_fn(gpuopt_backend *b, const gpuopt_eval_target *t,
+                                           gpuopt_dptr X, size_t n, gpuopt_dptr raw,
+                                           gpuopt_dptr f);
+void gpuopt_opencl_release_sources(ocl_impl *o);
+/* How many source programs the instance has built and keeps (for tests). */
+size_t gpuopt_opencl_source_builds(gpuopt_backend *b);
 
 /* Ops implemented in the other files. */
 gpuopt_status gpuopt_opencl_evaluate(gpuopt_backend *b, const gpuopt_eval_target *t,

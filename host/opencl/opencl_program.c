@@ -45,19 +45,25 @@ static int ocl_is_reduction(ocl_kernel_id k)
            k == OCL_K_MINMAX_TOTAL;
 }
 
+char *gpuopt_opencl_build_log(ocl_impl *o, cl_program program)
+{
+    size_t len = 0;
+    clGetProgramBuildInfo(program, o->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &len);
+    char *log = malloc(len + 1);
+    if (log && clGetProgramBuildInfo(program, o->device, CL_PROGRAM_BUILD_LOG, len, log, NULL) ==
+                   CL_SUCCESS)
+        log[len] = '\0';
+    else if (log)
+        log[0] = '\0';
+    return log;
+}
+
 /* The compiler's message, with the head of the build log (what the error buffer holds). */
 static gpuopt_status ocl_build_failure(gpuopt_backend *b, cl_int err)
 {
     ocl_impl *o = ocl_of(b);
     char name[32];
-    size_t len = 0;
-    clGetProgramBuildInfo(o->program, o->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &len);
-    char *log = malloc(len + 1);
-    if (log && clGetProgramBuildInfo(o->program, o->device, CL_PROGRAM_BUILD_LOG, len, log,
-                                     NULL) == CL_SUCCESS)
-        log[len] = '\0';
-    else if (log)
-        log[0] = '\0';
+    char *log = gpuopt_opencl_build_log(o, o->program);
     gpuopt_status st = gpuopt_backend_fail(
         b, GPUOPT_ERR_BACKEND, "clBuildProgram(gpuopt kernels, %s): %s; build log: %.800s",
         OCL_BUILD_OPTIONS, gpuopt_opencl_error_name(err, name, sizeof name),
@@ -131,21 +137,31 @@ gpuopt_status gpuopt_opencl_launch(gpuopt_backend *b, ocl_kernel_id k, size_t th
         return GPUOPT_SUCCESS;
     if (k >= OCL_K_COUNT || !o->kernels[k])
         return gpuopt_backend_fail(b, GPUOPT_ERR_INTERNAL, "kernel %s is not built", name);
+    return gpuopt_opencl_launch_kernel(b, o->kernels[k], name, threads,
+                                       group ? group : o->group_size[k], args, n_args);
+}
+
+gpuopt_status gpuopt_opencl_launch_kernel(gpuopt_backend *b, cl_kernel kernel, const char *name,
+                                          size_t threads, size_t group, const ocl_arg *args,
+                                          size_t n_args)
+{
+    ocl_impl *o = ocl_of(b);
+    if (threads == 0)
+        return GPUOPT_SUCCESS;
     for (size_t i = 0; i < n_args; ++i) {
-        cl_int err = clSetKernelArg(o->kernels[k], (cl_uint)i, args[i].size, args[i].value);
+        cl_int err = clSetKernelArg(kernel, (cl_uint)i, args[i].size, args[i].value);
         if (err != CL_SUCCESS) {
             char what[96];
             snprintf(what, sizeof what, "%s, argument %zu", name, i);
             return gpuopt_opencl_fail(b, err, "clSetKernelArg", what);
         }
     }
-    size_t local = group ? group : o->group_size[k];
+    size_t local = group;
     if (threads > SIZE_MAX - local)
         return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
                                    "kernel %s: %zu threads are too many", name, threads);
     size_t global = (threads + local - 1) / local * local;
-    cl_int err = clEnqueueNDRangeKernel(o->queue, o->kernels[k], 1, NULL, &global, &local, 0, NULL,
-                                        NULL);
+    cl_int err = clEnqueueNDRangeKernel(o->queue, kernel, 1, NULL, &global, &local, 0, NULL, NULL);
     return err == CL_SUCCESS ? GPUOPT_SUCCESS
                              : gpuopt_opencl_fail(b, err, "clEnqueueNDRangeKernel", name);
 }

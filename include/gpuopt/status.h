@@ -49,7 +49,8 @@ extern "C" {
     X(GPUOPT_ERR_NO_CRITERION, -19, 0, "problem has no criterion")                                 \
     X(GPUOPT_ERR_BACKEND, -20, 0, "backend failure")                                               \
     X(GPUOPT_ERR_IO, -21, 0, "input/output error")                                                 \
-    X(GPUOPT_ERR_INTERNAL, -22, 0, "internal error")
+    X(GPUOPT_ERR_INTERNAL, -22, 0, "internal error")                                               \
+    X(GPUOPT_ERR_SOURCE_COMPILE, -23, 0, "criterion source failed to compile")
 
 typedef enum gpuopt_status {
 #define GPUOPT_STATUS_ENUM(name, value, converged, text) name = value,

@@ -414,17 +414,18 @@ static gpuopt_status pso_track_best(gpuopt_run *run, pso_state *s, size_t first,
     return GPUOPT_SUCCESS;
 }
 
-/* Report values: the swarm's best memory, and the best and worst current positions (a
- * reduction on the backend; only two numbers cross). */
+/* Report values: the swarm's best memory, and the best and worst current positions
+ * (reductions on the backend; only numbers cross). */
 static gpuopt_status pso_report(gpuopt_run *run, const pso_state *s)
 {
     gpuopt_backend *b = run->backend;
-    gpuopt_status st = b->ops->minmax(b, gpuopt_run_dev(run, s->buf_f), s->n, NULL,
-                                      &run->report[1], NULL, &run->report[2]);
-    run->report[0] = s->gbest_f;
-    return st == GPUOPT_SUCCESS
-               ? st
-               : gpuopt_run_fail(run, st, "pso: minmax failed: %s", b->error);
+    gpuopt_status st = b->ops->minmax(b, gpuopt_run_dev(run, s->buf_pbest_f), s->n, NULL,
+                                      &run->report[0], NULL, NULL);
+    if (st == GPUOPT_SUCCESS)
+        st = b->ops->minmax(b, gpuopt_run_dev(run, s->buf_f), s->n, NULL, &run->report[1], NULL,
+                            &run->report[2]);
+    return st == GPUOPT_SUCCESS ? st
+                                : gpuopt_run_fail(run, st, "pso: minmax failed: %s", b->error);
 }
 
 static gpuopt_status pso_end_generation(gpuopt_run *run, pso_state *s)

@@ -37,7 +37,8 @@ static uint64_t image_hash(const gpuopt_image *img)
 
 static int write_identity(hid_t f, const gpuopt_image *img, const ckpt_extra *x)
 {
-    return h5_attr_text(f, "format", CKPT_FORMAT) | h5_attr_i64(f, "format_version", CKPT_FORMAT_VERSION) |
+    return h5_attr_text(f, "format", CKPT_FORMAT) |
+           h5_attr_i64(f, "format_version", CKPT_FORMAT_VERSION) |
            h5_attr_text(f, "library_version", img->library_version) |
            h5_attr_text(f, "algorithm", img->algorithm) | h5_attr_text(f, "problem", img->problem) |
            h5_attr_text(f, "backend", img->backend) | h5_attr_text(f, "device", x->device) |
@@ -107,7 +108,10 @@ static int write_arrays(hid_t f, const gpuopt_image *img)
              h5_write_1d(f, "upper", H5T_NATIVE_DOUBLE, img->dim, img->upper) |
              h5_write_1d(f, "x0", H5T_NATIVE_DOUBLE, img->dim, img->x0) |
              h5_write_1d(f, "best_x", H5T_NATIVE_DOUBLE, img->dim, img->best_x) |
-             h5_write_1d(f, "state", H5T_NATIVE_UINT8, img->state_size, img->state);
+             h5_write_1d(f, "state", H5T_NATIVE_UINT8, img->state_size, img->state) |
+             h5_attr_u64(f, "n_restarts", img->n_restarts) |
+             h5_write_1d(f, "restart_marks", H5T_NATIVE_INT64, 2 * GPUOPT_MAX_RESTART_MARKS,
+                         img->restarts);
     hid_t g = rc == 0 ? ordered_group(f, "buffers") : -1;
     rc = g < 0 ? -1 : rc;
     for (size_t i = 0; rc == 0 && i < img->n_buffers; ++i)
@@ -418,6 +422,12 @@ static gpuopt_status read_arrays(reader *r, gpuopt_image *img)
         h5_read_all(f, "best_x", H5T_NATIVE_DOUBLE, img->dim, 1, img->best_x) |
         h5_read_all(f, "state", H5T_NATIVE_UINT8, img->state_size, 1, img->state))
         return damaged(r, "its arrays");
+    uint64_t n_restarts = 0;
+    if (h5_get_u64(f, "n_restarts", &n_restarts) < 0 ||
+        h5_read_all(f, "restart_marks", H5T_NATIVE_INT64, 2 * GPUOPT_MAX_RESTART_MARKS, 1,
+                    img->restarts) < 0)
+        return damaged(r, "its restart marks");
+    img->n_restarts = (size_t)n_restarts;
     hid_t g = H5Gopen2(f, "buffers", H5P_DEFAULT);
     if (g < 0)
         return damaged(r, "its state buffers");

@@ -31,8 +31,9 @@ typedef struct history {
 
 static gpuopt_status observe(gpuopt_optimizer *opt, const gpuopt_observation *o, void *user);
 
-#define OBSERVED_EVENTS \
-    (GPUOPT_EVENT_START | GPUOPT_EVENT_BATCH | GPUOPT_EVENT_ITERATION | GPUOPT_EVENT_STOP)
+#define OBSERVED_EVENTS                                                                        \
+    (GPUOPT_EVENT_START | GPUOPT_EVENT_BATCH | GPUOPT_EVENT_ITERATION | GPUOPT_EVENT_STOP |      \
+     GPUOPT_EVENT_RELEASE)
 
 int gpuopt_history_available(void)
 {
@@ -191,7 +192,9 @@ static gpuopt_status on_start(history *h, gpuopt_optimizer *opt, const gpuopt_ob
 static gpuopt_status on_iteration(history *h, gpuopt_optimizer *opt, const gpuopt_observation *o)
 {
     gpuopt_status st = h->log_on ? log_iteration(&h->log, opt, o) : GPUOPT_SUCCESS;
-    if (st == GPUOPT_SUCCESS && h->checkpoint_on && save_due(h, o))
+    /* the iteration a run stops on is not saved: a resume would run past the stop */
+    if (st == GPUOPT_SUCCESS && h->checkpoint_on && o->stop_reason == GPUOPT_SUCCESS &&
+        save_due(h, o))
         st = save_scheduled(h, opt, o, 1);
     return st;
 }
@@ -210,6 +213,13 @@ static gpuopt_status observe(gpuopt_optimizer *opt, const gpuopt_observation *o,
 {
     history *h = user;
     gpuopt_status st = GPUOPT_SUCCESS;
+    if (o->event == GPUOPT_EVENT_RELEASE) { /* destroyed before the run stopped */
+        h5_enter();
+        log_close(&h->log);
+        h5_leave();
+        free(h);
+        return GPUOPT_SUCCESS;
+    }
     h5_enter();
     if (o->event == GPUOPT_EVENT_START)
         st = on_start(h, opt, o);

@@ -509,7 +509,8 @@ static gpuopt_status read_batch(gpuopt_optimizer *opt, double *x, double *f)
 {
     gpuopt_run *run = &opt->run;
     const gpuopt_batch *bt = &opt->batch;
-    gpuopt_status st = gpuopt_run_read(run, bt->x_buffer, bt->x_row * run->dim, bt->n * run->dim, x);
+    gpuopt_status st =
+        gpuopt_run_read(run, bt->x_buffer, bt->x_row * run->dim, bt->n * run->dim, x);
     return st == GPUOPT_SUCCESS ? gpuopt_run_read(run, bt->f_buffer, bt->f_row, bt->n, f) : st;
 }
 

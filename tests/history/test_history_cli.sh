@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086 # flag lists ($BASE, $RUN) are split into words on purpose
 # The run history from the command line: --log/--checkpoint/--resume, `gpuopt log show|plot`
 # on a log of every algorithm, Ctrl-C then resume, a killed run's log, and bad input: missing,
 # truncated, damaged and foreign files for --resume and log show, mismatched resumes, a log
@@ -52,8 +53,8 @@ expect_stdout() {
 
 # Waits (up to 20 s) until the file exists: the run has started and saved.
 wait_for_file() {
-    local i
-    for i in $(seq 200); do
+    local _
+    for _ in $(seq 200); do
         [ -s "$1" ] && return 0
         sleep 0.1
     done
@@ -126,7 +127,11 @@ run run $BASE --algorithm de --option stopping.max_iterations=5 --log "$TMP/exis
 expect_ok "existing log overwritten with --overwrite"
 
 # ------------------------------------------- checkpoint, Ctrl-C, resume
-RUN="$BASE --algorithm pso --option stopping.max_iterations=60000 --quiet --json"
+# a budget that makes the run last about 1.5 s here, so that Ctrl-C comes in the middle
+t0=$(date +%s.%N)
+run run $BASE --algorithm pso --option stopping.max_iterations=20000 --quiet
+ITERATIONS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print int(20000 * 1.5 / (b - a)) }')
+RUN="$BASE --algorithm pso --option stopping.max_iterations=$ITERATIONS --quiet --json"
 run run $RUN
 cp "$TMP/out" "$TMP/ref.json"
 "$GPUOPT" run $RUN --checkpoint "$TMP/int.ckpt" --checkpoint-seconds 1000 \
@@ -148,7 +153,8 @@ expect_ok "resume after Ctrl-C"
 same_result "resume after Ctrl-C" "$TMP/ref.json" "$TMP/out"
 
 # ----------------------------------- a killed run's log, continued by --resume
-RUN="$BASE --algorithm de --option stopping.max_iterations=3000 --option convergence.criterion_tolerance=0 --option convergence.relative_params_tolerance=0 --quiet --json"
+RUN="$BASE --algorithm de --option stopping.max_iterations=3000 --quiet --json
+     --option convergence.criterion_tolerance=0 --option convergence.relative_params_tolerance=0"
 run run $RUN
 cp "$TMP/out" "$TMP/ref.json"
 "$GPUOPT" run $RUN --log "$TMP/killed.h5" --checkpoint "$TMP/killed.ckpt" --checkpoint-every 7 \
@@ -168,9 +174,13 @@ expect_ok "resume after SIGKILL"
 same_result "resume after SIGKILL" "$TMP/ref.json" "$TMP/out"
 run log show "$TMP/killed.h5"
 expect_stdout "the resumed log counts the resume" "resumed from a checkpoint 1 time"
-"$LOG_CHECK" "$TMP/killed.h5" "$(json_field "$TMP/ref.json" n_iterations)" \
+if "$LOG_CHECK" "$TMP/killed.h5" "$(json_field "$TMP/ref.json" n_iterations)" \
     "$(json_field "$TMP/ref.json" n_evaluations)" "$(json_field "$TMP/ref.json" fun)" \
-    2>"$TMP/logerr" && pass || fail "resumed log: $(cat "$TMP/logerr")"
+    2>"$TMP/logerr"; then
+    pass
+else
+    fail "resumed log: $(cat "$TMP/logerr")"
+fi
 cp "$TMP/killed.h5" "$TMP/int.h5"
 
 # ---------------------------------------------------------- bad files

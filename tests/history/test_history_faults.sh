@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086 # the flag list $RUN is split into words on purpose
 # Write failures: a full disk (a small tmpfs) and a read-only directory. The run stops with one
 # clear error line naming the file and the reason, prints no result, leaves no temporary files,
 # and the last good checkpoint stays valid: resuming it elsewhere gives the uninterrupted result.
@@ -60,10 +61,8 @@ RUN="--problem rastrigin --dim 8 --algorithm de --seed 5 --option stopping.max_i
      --option convergence.criterion_tolerance=0 --option convergence.relative_params_tolerance=0"
 
 # ------------------------------------------------------------- full disk
-# shellcheck disable=SC2086
 run run $RUN --json
 cp "$TMP/out" "$TMP/ref.json"
-# shellcheck disable=SC2086
 run run $RUN --json --checkpoint "$SMALL/run.ckpt" --checkpoint-every 1 \
     --log "$SMALL/run.h5" --log-evaluations
 expect_io_error "full disk" "No space left on device.*disk is full"
@@ -84,8 +83,7 @@ done
 # the disk fills at other moments of a run: always a clean stop with one error line
 for kb in 96 160 224 288 352; do
     umount "$SMALL" && mount -t tmpfs -o size=${kb}k tmpfs "$SMALL"
-    # shellcheck disable=SC2086
-    run run $RUN --checkpoint "$SMALL/run.ckpt" --checkpoint-every 1 --log "$SMALL/run.h5" \
+        run run $RUN --checkpoint "$SMALL/run.ckpt" --checkpoint-every 1 --log "$SMALL/run.h5" \
         --log-evaluations
     expect_io_error "disk full at ${kb} KiB" "No space left on device.*disk is full"
     no_temporary_files "$SMALL" "disk full at ${kb} KiB"
@@ -95,18 +93,15 @@ umount "$SMALL" && mount -t tmpfs -o size=256k tmpfs "$SMALL"
 # a checkpoint alone on a disk too small for even one save
 rm -f "$SMALL"/*
 head -c 250000 /dev/zero >"$SMALL/filler" 2>/dev/null
-# shellcheck disable=SC2086
 run run $RUN --checkpoint "$SMALL/first.ckpt"
 expect_io_error "no room for the first checkpoint" "cannot write checkpoint .*first.ckpt.*disk is full"
 no_temporary_files "$SMALL" "no room for the first checkpoint"
 if [ ! -e "$SMALL/first.ckpt" ]; then pass; else fail "a failed first save left a checkpoint"; fi
 
 # ------------------------------------------------------ read-only directory
-# shellcheck disable=SC2086
 run run $RUN --checkpoint "$READONLY/run.ckpt"
 expect_io_error "checkpoint in a read-only directory" \
     "cannot write checkpoint '$READONLY/run.ckpt'.*(Read-only file system|Permission denied).*not writable"
-# shellcheck disable=SC2086
 run run $RUN --log "$READONLY/run.h5"
 expect_io_error "log in a read-only directory" \
     "cannot write log '$READONLY/run.h5'.*(Read-only file system|Permission denied).*not writable"

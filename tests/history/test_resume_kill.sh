@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The SIGKILL resume test: for every algorithm (and PSO's sequential update) on every backend
-# with a device, a run that checkpoints every iteration is killed with SIGKILL at random moments
+# shellcheck disable=SC2086 # flag lists ($RUN_FLAGS, $opts) are split into words on purpose
+# The SIGKILL resume test: for every algorithm (and PSO's sequential update, IPOP restarts) on
+# every backend with a device that it runs on, a run that checkpoints every iteration is killed with SIGKILL at random moments
 # KILLS times in a row, resumed with --resume each time, and its final x, fun and evaluation
 # count must be the same text (%.17g) as those of an uninterrupted run with the same seed. The
 # run's log must hold every iteration exactly once.
 #
 # usage: test_resume_kill.sh GPUOPT LOG_CHECK
 #   GPUOPT_KILLS (default 20), GPUOPT_KILL_SEED (default: the time; printed), GPUOPT_BACKENDS
-#   (default: cpu, and opencl when it has a device), GPUOPT_KILL_ONLY (a regular expression: only
+#   (default: every backend with a device), GPUOPT_KILL_ONLY (a regular expression: only
 #   the configurations that match it)
 set -u
 
@@ -37,17 +38,18 @@ json_field() { # json_field FILE KEY: the value's text as printed
     sed -n "s/^  \"$2\": \(.*\),\$/\1/p" "$1" | head -n 1
 }
 
-# The backends to test: cpu, and opencl when it has a device.
+# The backends to test: every one with a device (cpu; opencl, cuda where present).
 default_backends() {
     "$GPUOPT" backends --json | python3 -c '
 import json, sys
 for b in json.load(sys.stdin):
-    if b["name"] in ("cpu", "opencl") and b["n_devices"] > 0:
+    if b["n_devices"] > 0:
         print(b["name"])'
 }
 BACKENDS=${GPUOPT_BACKENDS:-$(default_backends | tr '\n' ' ')}
 
-# One configuration per line: ALGORITHM [KEY=VALUE...], with every harmonized convergence
+# One configuration per line: BACKENDS ALGORITHM [KEY=VALUE...] (BACKENDS: the algorithm's, comma
+# separated), with every harmonized convergence
 # tolerance set to 0 so that runs go on to their iteration budget; also PSO's sequential update
 # and, for algorithms with restarts, IPOP restarts.
 configurations() {
@@ -56,12 +58,13 @@ import json, sys
 for a in json.load(sys.stdin):
     keys = [o["key"] for o in a["options"]]
     zero = " ".join(k + "=0" for k in keys if k.startswith("convergence."))
-    print(a["name"], zero)
+    head = ",".join(a["backends"]) + " " + a["name"]
+    print(head, zero)
     for o in a["options"]:
         if o["key"] == "update" and "sequential" in o["allowed"]:
-            print(a["name"], zero, "update=sequential")
+            print(head, zero, "update=sequential")
         if o["key"] == "restarts" and "ipop" in o["allowed"]:
-            print(a["name"], zero, "restarts=ipop")'
+            print(head, zero, "restarts=ipop")'
 }
 
 option_flags() { # KEY=VALUE... -> --option KEY=VALUE...
@@ -77,7 +80,6 @@ timed_run() {
     rm -f "$TMP"/calib.*
     local t0
     t0=$(now)
-    # shellcheck disable=SC2086
     "$GPUOPT" run $RUN_FLAGS --checkpoint "$TMP/calib.ckpt" --checkpoint-every 1 \
         --log "$TMP/calib.h5" --quiet --json >/dev/null 2>&1
     DURATION=$(elapsed "$t0")
@@ -129,8 +131,7 @@ start_segment() {
     if [ -s "$TMP/run.ckpt" ]; then
         "$GPUOPT" run --resume "$TMP/run.ckpt" --quiet --json >"$TMP/out.json" 2>"$TMP/err" &
     else
-        # shellcheck disable=SC2086
-        "$GPUOPT" run $RUN_FLAGS --checkpoint "$TMP/run.ckpt" --checkpoint-every 1 \
+            "$GPUOPT" run $RUN_FLAGS --checkpoint "$TMP/run.ckpt" --checkpoint-every 1 \
             --log "$TMP/run.h5" --overwrite --quiet --json >"$TMP/out.json" 2>"$TMP/err" &
     fi
     PID=$!
@@ -165,13 +166,12 @@ check_configuration() {
     shift 2
     local what="$alg $* on $backend"
     calibrate "$backend" "$alg" "$@"
-    # shellcheck disable=SC2086
     "$GPUOPT" run $RUN_FLAGS --quiet --json >"$TMP/ref.json" 2>"$TMP/err" || {
         fail "$what: the uninterrupted run failed: $(head -c 300 "$TMP/err")"
         return
     }
-    local attempt ok=0
-    for attempt in 1 2 3 4; do
+    local ok=0 _
+    for _ in 1 2 3 4; do
         if kill_and_resume; then
             ok=1
             break
@@ -211,9 +211,9 @@ check_configuration() {
 mapfile -t CONFIGS < <(configurations)
 for backend in $BACKENDS; do
     for config in "${CONFIGS[@]}"; do
-        [[ $config =~ ${GPUOPT_KILL_ONLY:-.} ]] || continue
-        # shellcheck disable=SC2086
-        check_configuration "$backend" $config </dev/null
+        [[ ${config#* } =~ ${GPUOPT_KILL_ONLY:-.} ]] || continue
+        [[ ,${config%% *}, == *,$backend,* ]] || continue # the algorithm does not run there
+        check_configuration "$backend" ${config#* } </dev/null
     done
 done
 echo "$PASSED passed, $FAILED failed"
