@@ -30,6 +30,17 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* "run, algorithms, ..." from the table, for messages. */
+static const char *command_list(void)
+{
+    static char list[256];
+    size_t used = 0;
+    for (size_t i = 0; i < N_COMMANDS && used < sizeof list; ++i)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                 commands[i].name);
+    return list;
+}
+
 /* `gpuopt help [COMMAND]` */
 static int help_command(int argc, char **argv)
 {
@@ -39,10 +50,8 @@ static int help_command(int argc, char **argv)
     }
     const cli_command *c = find_command(argv[0]);
     if (c == NULL || argc > 1)
-        return cli_fail(CLI_EXIT_USAGE,
-                        "help: unknown command '%s' (commands: run, algorithms, "
-                        "problems, backends, log)",
-                        argv[argc > 1 && c != NULL ? 1 : 0]);
+        return cli_fail(CLI_EXIT_USAGE, "help: unknown command '%s' (commands: %s)",
+                        argv[argc > 1 && c != NULL ? 1 : 0], command_list());
     c->help();
     return CLI_EXIT_OK;
 }
@@ -67,7 +76,5 @@ int main(int argc, char **argv)
         return c->run(argc - 2, argv + 2);
     if (first[0] == '-')
         return cli_fail(CLI_EXIT_USAGE, "unknown flag '%s' (see 'gpuopt --help')", first);
-    return cli_fail(CLI_EXIT_USAGE,
-                    "unknown command '%s' (commands: run, algorithms, problems, backends, log)",
-                    first);
+    return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (commands: %s)", first, command_list());
 }

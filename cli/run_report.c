@@ -84,6 +84,27 @@ static void write_json_options(cli_json *j, const cli_run_session *s)
     cli_json_end_object(j);
 }
 
+/* "report": the algorithm's final report values; "restarts": where restarts began. */
+static void write_json_report(cli_json *j, const gpuopt_result *r)
+{
+    cli_json_key(j, "report");
+    cli_json_begin_object(j);
+    for (size_t i = 0; i < gpuopt_result_report_count(r); ++i)
+        cli_json_kv_double(j, gpuopt_result_report_key(r, i), gpuopt_result_report_value(r, i));
+    cli_json_end_object(j);
+    cli_json_key(j, "restarts");
+    cli_json_begin_array(j);
+    for (size_t i = 0; i < gpuopt_result_restart_count(r); ++i) {
+        int64_t iteration, evaluations;
+        gpuopt_result_restart_at(r, i, &iteration, &evaluations);
+        cli_json_begin_object(j);
+        cli_json_kv_int(j, "iteration", iteration);
+        cli_json_kv_int(j, "n_evaluations", evaluations);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+}
+
 void cli_run_write_json(const cli_run_session *s, FILE *out)
 {
     const gpuopt_result *r = s->result;
@@ -111,6 +132,8 @@ void cli_run_write_json(const cli_run_session *s, FILE *out)
     cli_json_kv_string(&j, "message", text_or_empty(gpuopt_result_message(r)));
     cli_json_kv_double(&j, "wall_time_s", gpuopt_result_wall_time(r));
     cli_json_kv_string(&j, "notice", text_or_empty(gpuopt_context_message(s->ctx)));
+    cli_json_kv_string(&j, "warnings", text_or_empty(gpuopt_result_warnings(r)));
+    write_json_report(&j, r);
     write_json_options(&j, s);
     cli_json_end_object(&j);
     cli_json_finish(&j);
@@ -169,5 +192,10 @@ void cli_run_write_text(const cli_run_session *s, FILE *out)
             cli_status_short_name(reason, reason_name, sizeof reason_name),
             gpuopt_result_converged(r) ? "converged" : "not converged");
     fprintf(out, "message      %s\n", text_or_empty(gpuopt_result_message(r)));
+    const char *warnings = text_or_empty(gpuopt_result_warnings(r));
+    if (warnings[0] != '\0')
+        fprintf(out, "warnings     %s\n", warnings);
+    if (gpuopt_result_restart_count(r) > 0)
+        fprintf(out, "restarts     %zu\n", gpuopt_result_restart_count(r));
     fprintf(out, "time         %.3f s\n", gpuopt_result_wall_time(r));
 }

@@ -226,8 +226,12 @@ function(gpuopt_link_dependencies target)
   endif()
   if(GPUOPT_CUDA_BUILT)
     target_sources(${target} PRIVATE ${GPUOPT_CUDA_SOURCES})
-    target_link_libraries(${target} PRIVATE CUDA::cudart_static CUDA::cublas CUDA::cusolver CUDA::curand
-                                            CUDA::nvrtc)
+    # cuBLAS and cuSOLVER are loaded with dlopen on first use (host/cuda/cuda_libs.c): linked,
+    # their load-time initializers and ~800 MB of mappings would weigh on every program.
+    target_link_libraries(${target} PRIVATE CUDA::cudart_static CUDA::curand CUDA::nvrtc
+                                            ${CMAKE_DL_LIBS} Threads::Threads)
+    target_compile_definitions(${target} PRIVATE
+                               "GPUOPT_CUDA_LIBRARY_DIR=\"${CUDAToolkit_LIBRARY_DIR}\"")
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false>)
   endif()
   if(GPUOPT_OPENCL_BUILT)

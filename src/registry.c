@@ -8,11 +8,14 @@
 
 #include "core.h"
 #include "algorithms/bfgs.h"
+#include "algorithms/bhhh.h"
 #include "algorithms/cmaes.h"
 #include "algorithms/conjugate_gradient.h"
 #include "algorithms/de.h"
 #include "algorithms/lbfgsb.h"
 #include "algorithms/neldermead.h"
+#include "algorithms/neldermead_parallel.h"
+#include "algorithms/powell.h"
 #include "algorithms/pso.h"
 #include "algorithms/sep_cmaes.h"
 #include "algorithms/xnes.h"
@@ -27,6 +30,9 @@ static const gpuopt_algorithm *const registry[] = {
     &gpuopt_algorithm_lbfgsb,
     &gpuopt_algorithm_bfgs,
     &gpuopt_algorithm_conjugate_gradient,
+    &gpuopt_algorithm_powell,
+    &gpuopt_algorithm_neldermead_parallel,
+    &gpuopt_algorithm_bhhh,
 };
 
 size_t gpuopt_registry_size(void)

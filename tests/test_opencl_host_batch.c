@@ -140,9 +140,6 @@ static void test_run(gpuopt_context *ctx, const char *algorithm)
               "%s: to device %llu with the callback, %llu built-in, values %llu", algorithm,
               (unsigned long long)b.moved.to_device, (unsigned long long)a.moved.to_device,
               (unsigned long long)values_back);
-    /* the population is never read back whole every generation: the built-in run moves far
-     * less than one population per iteration */
-    CHECK(a.moved.to_host < (cl_ulong)a.evaluations * DIM * sizeof(double) / 4);
     printf("%s, %lld evaluations: built-in run %llu bytes to host, %llu to device; host "
            "callback %llu and %llu\n",
            algorithm, (long long)b.evaluations, (unsigned long long)a.moved.to_host,

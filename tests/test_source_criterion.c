@@ -14,6 +14,7 @@
 #include "gpuopt.h"
 #include "gpuopt/user_criteria.h"
 #include "host/backend.h"
+#include "source/portable_math.h"
 #include "src/core.h"
 #ifdef GPUOPT_HAVE_OPENCL
 #include "host/opencl/opencl_internal.h"
@@ -253,6 +254,23 @@ static void test_compile_error(gpuopt_context *ctx)
     gpuopt_problem_destroy(&p);
 }
 
+/* Every portable math function compiles and runs; values agree with the host's build. */
+static void test_portable_math(gpuopt_context *ctx)
+{
+    gpuopt_problem *p = box_problem(PORTABLE_MATH, "portable_math.c");
+    char buf[4096];
+    const char *log = buf;
+    CHECK_STATUS(gpuopt_problem_compile_source(p, ctx, buf, sizeof buf), GPUOPT_SUCCESS);
+    CHECK_MSG(buf[0] == '\0', "%s", log);
+    outcome r = run_de(ctx, p, NULL);
+    CHECK_MSG(r.status > 0 && isfinite(r.fun), "%s", r.errmsg);
+    double host = NAN;
+    CHECK_STATUS(gpuopt_problem_evaluate(p, r.x, 1, &host), GPUOPT_SUCCESS);
+    CHECK_MSG(fabs(host - r.fun) <= 1e-12 * fabs(host), "%s: %.17g, host %.17g",
+              gpuopt_context_backend(ctx), r.fun, host);
+    gpuopt_problem_destroy(&p);
+}
+
 static void test_nan_values(gpuopt_context *ctx, outcome *continue_out)
 {
     gpuopt_problem *p = box_problem(NAN_LEFT, "nan_left.c");
@@ -346,6 +364,7 @@ int main(void)
         test_solves(ctx, &sphere[k]);
         test_compile_error(ctx);
         test_nan_values(ctx, &nan_continue[k]);
+        test_portable_math(ctx);
         if (k == 1)
             test_opencl_cache(ctx);
         gpuopt_context_destroy(&ctx);

@@ -168,11 +168,14 @@ static gpuopt_status cu_open(gpuopt_backend *b, int device_index)
     b->impl = c;
     c->device = ordinal;
     struct cudaDeviceProp prop;
+    char what[32];
+    snprintf(what, sizeof what, "device %d", ordinal);
     cudaError_t err = cudaSetDevice(ordinal);
-    if (err == cudaSuccess)
-        err = cudaGetDeviceProperties(&prop, ordinal);
     if (err != cudaSuccess)
-        return gpuopt_cuda_fail(b, err, "cudaSetDevice", "open");
+        return gpuopt_cuda_fail(b, err, "cudaSetDevice", what);
+    err = cudaGetDeviceProperties(&prop, ordinal);
+    if (err != cudaSuccess)
+        return gpuopt_cuda_fail(b, err, "cudaGetDeviceProperties", what);
     cu_describe(b, &prop);
     c->total_mem = prop.totalGlobalMem;
     gpuopt_status st = cu_probe(b, &prop);
@@ -234,13 +237,17 @@ gpuopt_status gpuopt_cuda_alloc(gpuopt_backend *b, size_t bytes, gpuopt_dptr *ou
     return GPUOPT_SUCCESS;
 }
 
+/* Waits for the stream first: work queued on it may still use the buffer. */
 void gpuopt_cuda_release(gpuopt_backend *b, gpuopt_dptr p)
 {
     cu_impl *c = cu_of(b);
     if (!p || !c)
         return;
-    if (gpuopt_cuda_enter(b) == GPUOPT_SUCCESS && cudaFree(p) != cudaSuccess)
-        (void)cudaGetLastError(); /* only after a sticky error, which later calls report */
+    if (gpuopt_cuda_enter(b) == GPUOPT_SUCCESS) {
+        cudaError_t waited = c->stream ? cudaStreamSynchronize(c->stream) : cudaSuccess;
+        if (cudaFree(p) != cudaSuccess || waited != cudaSuccess)
+            (void)cudaGetLastError(); /* only after a sticky error, which later calls report */
+    }
     --c->live_buffers;
 }
 
@@ -310,7 +317,7 @@ gpuopt_status gpuopt_cuda_copy(gpuopt_backend *b, gpuopt_dptr dst, size_t dst_of
     if (err == cudaSuccess)
         err = cudaMemcpyAsync((char *)dst + dst_off, from, bytes, cudaMemcpyDeviceToDevice,
                               c->stream);
-    gpuopt_cuda_release(b, tmp); /* cudaFree waits for the copies */
+    gpuopt_cuda_release(b, tmp); /* waits for the copies */
     if (err == cudaSuccess)
         return GPUOPT_SUCCESS;
     char what[96];

@@ -266,7 +266,7 @@ gpuopt_status gpuopt_cuda_argsort(gpuopt_backend *b, gpuopt_dptr f, size_t n, gp
         st = cu_bitonic(b, n, padded, keys, order);
     if (st == GPUOPT_SUCCESS)
         st = gpuopt_cuda_copy(b, idx, 0, order, 0, n * sizeof(unsigned));
-    gpuopt_cuda_release(b, keys); /* cudaFree waits for the queued work */
+    gpuopt_cuda_release(b, keys); /* waits for the queued work */
     gpuopt_cuda_release(b, order);
     return st;
 }

@@ -15,6 +15,31 @@
 #include "cuda_backend.h"
 #include "cuda_kernels.h"
 
+/* cuBLAS and cuSOLVER entry points, loaded on first use (cuda_libs.c); the pointer types are
+ * those of the headers' prototypes. */
+typedef struct gpuopt_cuda_blas {
+    int loaded;
+    __typeof__(&cublasCreate_v2) create;
+    __typeof__(&cublasDestroy_v2) destroy;
+    __typeof__(&cublasSetStream_v2) set_stream;
+    __typeof__(&cublasDgemm_v2) dgemm;
+    __typeof__(&cublasGetStatusName) status_name;
+    __typeof__(&cublasGetStatusString) status_string;
+} gpuopt_cuda_blas;
+
+typedef struct gpuopt_cuda_solver {
+    int loaded;
+    __typeof__(&cusolverDnCreate) create;
+    __typeof__(&cusolverDnDestroy) destroy;
+    __typeof__(&cusolverDnSetStream) set_stream;
+    __typeof__(&cusolverDnDsyevd_bufferSize) syevd_buffer_size;
+    __typeof__(&cusolverDnDsyevd) syevd;
+} gpuopt_cuda_solver;
+
+/* The loaded library, or NULL with *why saying what failed ("dlopen(libcublas.so.13): ..."). */
+const gpuopt_cuda_blas *gpuopt_cuda_blas_lib(const char **why);
+const gpuopt_cuda_solver *gpuopt_cuda_solver_lib(const char **why);
+
 /* Threads per block of the per-element kernels (the reductions use GPUOPT_REDUCE_THREADS). */
 #define CU_BLOCK 128
 

@@ -1,6 +1,6 @@
 /* cuBLAS and cuSOLVER behind the CUDA backend: dgemm (cublasDgemm) and dsyevd
- * (cusolverDnDsyevd) on the backend's stream. The handles are created on first use (creating
- * them costs time and device memory that runs without CMA-ES never need). */
+ * (cusolverDnDsyevd) on the backend's stream. The libraries are loaded (cuda_libs.c) and the
+ * handles created on first use: both cost time and memory that most runs never need. */
 #include <limits.h>
 #include <stdio.h>
 
@@ -8,13 +8,13 @@
 
 /* ------------------------------------------------------------------ errors */
 
-static gpuopt_status cu_blas_fail(gpuopt_backend *b, cublasStatus_t s, const char *call,
-                                  const char *what)
+static gpuopt_status cu_blas_fail(gpuopt_backend *b, const gpuopt_cuda_blas *lib,
+                                  cublasStatus_t s, const char *call, const char *what)
 {
     return gpuopt_backend_fail(b, s == CUBLAS_STATUS_ALLOC_FAILED ? GPUOPT_ERR_OUT_OF_MEMORY
                                                                   : GPUOPT_ERR_BACKEND,
-                               "%s(%s): %s (%s)", call, what, cublasGetStatusName(s),
-                               cublasGetStatusString(s));
+                               "%s(%s): %s (%s)", call, what, lib->status_name(s),
+                               lib->status_string(s));
 }
 
 static const char *cu_solver_status_name(cusolverStatus_t s)
@@ -43,42 +43,57 @@ static gpuopt_status cu_solver_fail(gpuopt_backend *b, cusolverStatus_t s, const
 
 /* ------------------------------------------------------------------ handles */
 
-static gpuopt_status cu_blas_handle(gpuopt_backend *b)
+/* cuBLAS loaded and the instance's handle on its stream; NULL after a failure (reported). */
+static const gpuopt_cuda_blas *cu_blas(gpuopt_backend *b, gpuopt_status *st)
 {
     cu_impl *c = cu_of(b);
-    if (c->blas)
-        return GPUOPT_SUCCESS;
-    cublasStatus_t s = cublasCreate(&c->blas);
+    const char *why = "";
+    const gpuopt_cuda_blas *lib = gpuopt_cuda_blas_lib(&why);
+    *st = lib ? GPUOPT_SUCCESS
+              : gpuopt_backend_fail(b, GPUOPT_ERR_BACKEND, "cuBLAS is not available: %s", why);
+    if (!lib || c->blas)
+        return lib;
+    cublasStatus_t s = lib->create(&c->blas);
     if (s != CUBLAS_STATUS_SUCCESS) {
         c->blas = NULL;
-        return cu_blas_fail(b, s, "cublasCreate", b->device);
+        *st = cu_blas_fail(b, lib, s, "cublasCreate", b->device);
+        return NULL;
     }
-    s = cublasSetStream(c->blas, c->stream);
-    return s == CUBLAS_STATUS_SUCCESS ? GPUOPT_SUCCESS
-                                      : cu_blas_fail(b, s, "cublasSetStream", b->device);
+    s = lib->set_stream(c->blas, c->stream);
+    if (s != CUBLAS_STATUS_SUCCESS)
+        *st = cu_blas_fail(b, lib, s, "cublasSetStream", b->device);
+    return s == CUBLAS_STATUS_SUCCESS ? lib : NULL;
 }
 
-static gpuopt_status cu_solver_handle(gpuopt_backend *b)
+/* cuSOLVER loaded and the instance's handle on its stream; NULL after a failure (reported). */
+static const gpuopt_cuda_solver *cu_solver(gpuopt_backend *b, gpuopt_status *st)
 {
     cu_impl *c = cu_of(b);
-    if (c->solver)
-        return GPUOPT_SUCCESS;
-    cusolverStatus_t s = cusolverDnCreate(&c->solver);
+    const char *why = "";
+    const gpuopt_cuda_solver *lib = gpuopt_cuda_solver_lib(&why);
+    *st = lib ? GPUOPT_SUCCESS
+              : gpuopt_backend_fail(b, GPUOPT_ERR_BACKEND, "cuSOLVER is not available: %s", why);
+    if (!lib || c->solver)
+        return lib;
+    cusolverStatus_t s = lib->create(&c->solver);
     if (s != CUSOLVER_STATUS_SUCCESS) {
         c->solver = NULL;
-        return cu_solver_fail(b, s, "cusolverDnCreate", 0);
+        *st = cu_solver_fail(b, s, "cusolverDnCreate", 0);
+        return NULL;
     }
-    s = cusolverDnSetStream(c->solver, c->stream);
-    return s == CUSOLVER_STATUS_SUCCESS ? GPUOPT_SUCCESS
-                                        : cu_solver_fail(b, s, "cusolverDnSetStream", 0);
+    s = lib->set_stream(c->solver, c->stream);
+    if (s != CUSOLVER_STATUS_SUCCESS)
+        *st = cu_solver_fail(b, s, "cusolverDnSetStream", 0);
+    return s == CUSOLVER_STATUS_SUCCESS ? lib : NULL;
 }
 
 void gpuopt_cuda_release_linalg(cu_impl *c)
 {
+    const char *why;
     if (c->blas)
-        cublasDestroy(c->blas);
+        gpuopt_cuda_blas_lib(&why)->destroy(c->blas);
     if (c->solver)
-        cusolverDnDestroy(c->solver);
+        gpuopt_cuda_solver_lib(&why)->destroy(c->solver);
     c->blas = NULL;
     c->solver = NULL;
 }
@@ -111,20 +126,19 @@ gpuopt_status gpuopt_cuda_dgemm(gpuopt_backend *b, int trans_a, int trans_b, siz
     if (!A || !B || !C)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "dgemm: NULL matrix");
     gpuopt_status st = gpuopt_cuda_enter(b);
-    if (st == GPUOPT_SUCCESS)
-        st = cu_blas_handle(b);
-    if (st != GPUOPT_SUCCESS)
+    const gpuopt_cuda_blas *lib = st == GPUOPT_SUCCESS ? cu_blas(b, &st) : NULL;
+    if (!lib)
         return st;
-    cublasStatus_t s = cublasDgemm(cu_of(b)->blas, trans_b ? CUBLAS_OP_T : CUBLAS_OP_N,
-                                   trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, (int)n, (int)m, (int)k,
-                                   &alpha, (const double *)B + b_offset, (int)ldb,
-                                   (const double *)A + a_offset, (int)lda, &beta,
-                                   (double *)C + c_offset, (int)ldc);
+    cublasStatus_t s = lib->dgemm(cu_of(b)->blas, trans_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                  trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, (int)n, (int)m, (int)k,
+                                  &alpha, (const double *)B + b_offset, (int)ldb,
+                                  (const double *)A + a_offset, (int)lda, &beta,
+                                  (double *)C + c_offset, (int)ldc);
     if (s == CUBLAS_STATUS_SUCCESS)
         return GPUOPT_SUCCESS;
     char what[96];
     snprintf(what, sizeof what, "%zu x %zu x %zu", m, n, k);
-    return cu_blas_fail(b, s, "cublasDgemm", what);
+    return cu_blas_fail(b, lib, s, "cublasDgemm", what);
 }
 
 /* ------------------------------------------------------------------ dsyevd */
@@ -148,13 +162,14 @@ static gpuopt_status cu_check_finite(gpuopt_backend *b, size_t n, gpuopt_dptr A)
 
 /* cuSOLVER's syevd on A (row-major upper = column-major lower triangle), then its eigenvectors,
  * columns in column-major order, transposed so that they are the columns of the row-major A. */
-static gpuopt_status cu_syevd(gpuopt_backend *b, int n, double *A, double *w)
+static gpuopt_status cu_syevd(gpuopt_backend *b, const gpuopt_cuda_solver *lib, int n, double *A,
+                              double *w)
 {
     cu_impl *c = cu_of(b);
     const cusolverEigMode_t jobz = CUSOLVER_EIG_MODE_VECTOR;
     const cublasFillMode_t uplo = CUBLAS_FILL_MODE_LOWER;
     int lwork = 0, info = 0;
-    cusolverStatus_t s = cusolverDnDsyevd_bufferSize(c->solver, jobz, uplo, n, A, n, w, &lwork);
+    cusolverStatus_t s = lib->syevd_buffer_size(c->solver, jobz, uplo, n, A, n, w, &lwork);
     if (s != CUSOLVER_STATUS_SUCCESS)
         return cu_solver_fail(b, s, "cusolverDnDsyevd_bufferSize", (size_t)n);
     gpuopt_dptr work = NULL, dinfo = NULL;
@@ -162,7 +177,7 @@ static gpuopt_status cu_syevd(gpuopt_backend *b, int n, double *A, double *w)
     if (st == GPUOPT_SUCCESS)
         st = gpuopt_cuda_alloc(b, sizeof(int), &dinfo);
     if (st == GPUOPT_SUCCESS) {
-        s = cusolverDnDsyevd(c->solver, jobz, uplo, n, A, n, w, work, lwork, dinfo);
+        s = lib->syevd(c->solver, jobz, uplo, n, A, n, w, work, lwork, dinfo);
         if (s != CUSOLVER_STATUS_SUCCESS)
             st = cu_solver_fail(b, s, "cusolverDnDsyevd", (size_t)n);
     }
@@ -194,7 +209,6 @@ gpuopt_status gpuopt_cuda_dsyevd(gpuopt_backend *b, size_t n, gpuopt_dptr A, gpu
         return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT, "dsyevd: n = %zu is too large",
                                    n);
     gpuopt_status st = cu_check_finite(b, n, A);
-    if (st == GPUOPT_SUCCESS)
-        st = cu_solver_handle(b);
-    return st == GPUOPT_SUCCESS ? cu_syevd(b, (int)n, A, w) : st;
+    const gpuopt_cuda_solver *lib = st == GPUOPT_SUCCESS ? cu_solver(b, &st) : NULL;
+    return lib ? cu_syevd(b, lib, (int)n, A, w) : st;
 }

@@ -262,7 +262,7 @@ py_check "algorithms pygmo_de --json: one element, pygmo_de among its names" "$P
 assert len(a) == 1 and "pygmo_de" in [a[0]["name"]] + a[0]["aliases"], a
 '
 
-expect_usage_error "algorithms nosuch (nearest names)" "nearest: .*de" algorithms nosuch
+expect_usage_error "algorithms nosuch (nearest names)" "nearest: '" algorithms nosuch
 expect_usage_error "algorithms pygmo_dee (close match)" "pygmo_de" algorithms pygmo_dee
 
 run problems --json
@@ -350,6 +350,19 @@ if [ -n "$missing" ]; then
 else
     echo "note: every backend has a device here; the unavailable-backend check does not apply"
 fi
+
+# report values, restart boundaries and warnings reach the JSON and the summary
+run run --problem rastrigin --dim 3 --algorithm cmaes --seed 2 --option restarts=ipop \
+    --option stopping.max_criterion_evaluations=5000 --option initial_step_size=0.9 --json
+expect_rc "cmaes with restarts" 0
+py_check "report, restarts and warnings in the JSON" '
+import json, sys
+d = json.load(sys.stdin)
+assert d["report"]["restart"] == len(d["restarts"]) >= 1, d["report"]
+assert all(r["n_evaluations"] <= d["n_evaluations"] for r in d["restarts"])
+assert "clamped" in d["warnings"], d["warnings"]'
+run run --problem sphere --dim 3 --algorithm cmaes --option initial_step_size=0.9
+if grep -q "^warnings .*clamped" "$TMP/out"; then pass; else fail "summary shows warnings" "$(head -c 300 "$TMP/out")"; fi
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -184,7 +184,10 @@ int local_dcsrch_step(local_dcsrch *s, int first, double *stp, double f, double 
         s->stmin = next + XTRAPL * (next - s->stx);
         s->stmax = next + XTRAPU * (next - s->stx);
     }
-    next = fmin(fmax(next, s->stpmin), s->stpmax);
+    if (next < s->stpmin) /* a clip that keeps NaN (numpy's np.clip) */
+        next = s->stpmin;
+    if (next > s->stpmax)
+        next = s->stpmax;
     if (s->brackt && (next <= s->stmin || next >= s->stmax || s->stmax - s->stmin <= s->xtol * s->stmax))
         next = s->stx;
     *stp = next;
