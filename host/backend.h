@@ -26,8 +26,8 @@ struct gpuopt_user_source; /* host/user_source.h */
 
 /* What the backend evaluates: a built-in problem (by id), a host callback, a source criterion
  * or a device batch callback (include/gpuopt/user_criteria.h). Source and device criteria also
- * set batch_fn to a host fallback (host/user_source.h), so a backend that does not check them
- * first still evaluates them, on the host. */
+ * set batch_fn to a host fallback (host/user_source.h): a backend that does not check them
+ * first still evaluates a source (on the host), and reports device callbacks unsupported. */
 typedef struct gpuopt_eval_target {
     size_t dim;
     gpuopt_criterion_kind kind;

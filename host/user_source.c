@@ -8,6 +8,7 @@
 #include <omp.h>
 #endif
 
+#include "cpu/cpu_popops.h"
 #include "user_source.h"
 
 /* ------------------------------------------------------------------ intern table */
@@ -197,7 +198,7 @@ static gpuopt_status eval_source_host(gpuopt_backend *b, const gpuopt_eval_targe
     gpuopt_status st = gpuopt_user_source_host_build(b, t->source, &rows);
     if (st != GPUOPT_SUCCESS)
         return st;
-    int threads = b && n > 1 ? b->n_threads : 1;
+    int threads = b ? gpuopt_cpu_threads_for(b, n * t->dim) : 1; /* the built-ins' policy */
     const long long count = (long long)n;
     const int dim = (int)t->dim;
     (void)threads;

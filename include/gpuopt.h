@@ -275,4 +275,6 @@ const char *gpuopt_result_backend(const gpuopt_result *r);
 #ifdef __cplusplus
 }
 #endif
+
+#include "gpuopt/user_criteria.h"
 #endif /* GPUOPT_H */

@@ -15,6 +15,7 @@
 #include "algorithms/lbfgsb.h"
 #include "algorithms/neldermead.h"
 #include "algorithms/neldermead_parallel.h"
+#include "algorithms/newton_cg.h"
 #include "algorithms/powell.h"
 #include "algorithms/pso.h"
 #include "algorithms/sep_cmaes.h"
@@ -33,6 +34,7 @@ static const gpuopt_algorithm *const registry[] = {
     &gpuopt_algorithm_powell,
     &gpuopt_algorithm_neldermead_parallel,
     &gpuopt_algorithm_bhhh,
+    &gpuopt_algorithm_newton_cg,
 };
 
 size_t gpuopt_registry_size(void)

@@ -208,7 +208,8 @@ static void check_matrix(gpuopt_context *ctx, const char *algorithm, const char 
                    "%-5lld %s\n",
                    algorithm, problems[i], dims[d], r.fun, r.fun / f0, (long long)r.nfev,
                    (long long)r.iterations, gpuopt_status_name(r.status));
-            int solved = r.fun <= tol * f0 || same_local_minimum(algorithm, problems[i], dims[d], &r);
+            int solved =
+                r.fun <= tol * f0 || same_local_minimum(algorithm, problems[i], dims[d], &r);
             CHECK_MSG(r.status > 0 && solved, "%s on %s n=%zu: f = %g (%s)", algorithm,
                       problems[i], dims[d], r.fun, gpuopt_status_name(r.status));
         }
@@ -263,7 +264,8 @@ static void check_against_scipy(gpuopt_context *ctx, const char *algorithm)
                s->at_gap > 0 ? " to gap" : "       ", ours, theirs, ours / theirs);
         CHECK_MSG(ok && f <= s->fun + slack, "%s %s n=%zu: f = %.10g, scipy %.10g", algorithm,
                   s->problem, s->dim, f, s->fun);
-        CHECK_MSG(ours <= EVAL_FACTOR * theirs, "%s %s n=%zu (%s, %s): %.0f evaluations, scipy %.0f",
+        CHECK_MSG(ours <= EVAL_FACTOR * theirs,
+                  "%s %s n=%zu (%s, %s): %.0f evaluations, scipy %.0f",
                   algorithm, s->problem, s->dim, s->bounded ? "bounded" : "unbounded",
                   s->analytic ? "gradient" : "numdiff", ours, theirs);
     }

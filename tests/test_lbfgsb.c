@@ -111,6 +111,33 @@ static void test_active_bounds(gpuopt_context *ctx)
     }
 }
 
+/* A variable fixed by its bounds leaves finite differences no room: an error that says what
+ * to do under raise; under continue its gradient entry is 0 and the run goes on. */
+static void test_fixed_variable(gpuopt_context *ctx)
+{
+    for (int cont = 0; cont <= 1; ++cont) {
+        gpuopt_problem *p = NULL;
+        gpuopt_problem_create_builtin(&p, "rosenbrock", 4);
+        double lo[4] = {-5, 0.5, -5, -5}, hi[4] = {10, 0.5, 10, 10}, x0[4] = {-1.2, 0.5, 1, 1};
+        gpuopt_problem_set_bounds(p, lo, hi);
+        gpuopt_problem_set_start(p, x0);
+        const char *options = cont ? "error_handling=continue" : NULL;
+        gpuopt_optimizer *o = make_optimizer(ctx, "lbfgsb", options);
+        gpuopt_result *r = NULL;
+        gpuopt_status st = gpuopt_minimize(o, p, &r);
+        if (!cont) {
+            CHECK_STATUS(st, GPUOPT_ERR_BAD_BOUNDS);
+            CHECK_CONTAINS(gpuopt_optimizer_errmsg(o), "give a user gradient");
+        } else {
+            CHECK_MSG(st > 0 && gpuopt_result_x(r)[1] == 0.5 && gpuopt_result_fun(r) < 5,
+                      "%s", gpuopt_status_name(st));
+        }
+        gpuopt_result_destroy(&r);
+        gpuopt_optimizer_destroy(&o);
+        gpuopt_problem_destroy(&p);
+    }
+}
+
 /* The built-in box as L-BFGS-B's bounds; the alias; options out of range. */
 static void test_alias_and_options(gpuopt_context *ctx)
 {
@@ -141,6 +168,7 @@ int main(void)
     test_dcsrch_matches_fortran();
     test_active_bounds(ctx);
     test_alias_and_options(ctx);
+    test_fixed_variable(ctx);
     check_matrix(ctx, "lbfgsb", NULL, 1e-10);
     check_against_scipy(ctx, "lbfgsb");
     check_resume(ctx, "lbfgsb", NULL, "rosenbrock", 6, 1);

@@ -188,11 +188,13 @@ static gpuopt_status cpu_evaluate(gpuopt_backend *b, const gpuopt_eval_target *t
                    : gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
     if (t->builtin_id >= 0)
         return eval_builtin(b, t, X, n, f);
-    if (!t->batch_fn && !t->point_fn)
+    if (!t->batch_fn && !t->point_fn && !t->source && !t->device_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
     st = gpuopt_host_eval_callback(b, t, X, n, raw);
-    if (st != GPUOPT_SUCCESS)
+    if (st == GPUOPT_ERR_CALLBACK)
         return gpuopt_backend_fail(b, st, "the criterion callback returned an error");
+    if (st != GPUOPT_SUCCESS)
+        return st; /* the message the evaluation path left (e.g. a compile log) */
     return cpu_aggregate(b, t->kind, raw, n, t->n_outputs, f);
 }
 

@@ -8,6 +8,7 @@
 
 #include "../../kernels/entry.h"
 #include "cuda_internal.h"
+#include "cuda_source.h"
 
 #define CU_MAX_DEVICES 64
 
@@ -115,6 +116,7 @@ static void cu_close(gpuopt_backend *b)
         return;
     if (cudaSetDevice(c->device) == cudaSuccess && c->stream)
         cudaStreamSynchronize(c->stream);
+    gpuopt_cuda_sources_free(&c->sources);
     gpuopt_cuda_release(b, c->reduce_values);
     gpuopt_cuda_release(b, c->reduce_indices);
     gpuopt_cuda_release_linalg(c);

@@ -1,12 +1,14 @@
 /* CUDA evaluation: built-in problems as a kernel; host callbacks with only the batch crossing
- * (X to the host, raw outputs back, through pinned staging buffers); aggregation, the
- * non-finite check, minmax, argsort and the Philox draws on the device. */
+ * (X to the host, raw outputs back, through pinned staging buffers); source criteria and device
+ * batch callbacks through cuda_source.c; aggregation, the non-finite check, minmax, argsort and
+ * the Philox draws on the device. */
 #include <math.h>
 #include <stdio.h>
 
 #include "../../kernels/entry.h"
 #include "../host_eval.h"
 #include "cuda_internal.h"
+#include "cuda_source.h"
 
 /* Grows a pinned host staging array to at least count doubles. */
 static gpuopt_status cu_staging(gpuopt_backend *b, double **buf, size_t *cap, size_t count)
@@ -85,10 +87,14 @@ gpuopt_status gpuopt_cuda_evaluate(gpuopt_backend *b, const gpuopt_eval_target *
         return GPUOPT_SUCCESS;
     if (t->builtin_id >= 0)
         return cu_eval_builtin(b, t, X, n, raw, f);
-    if (!t->batch_fn && !t->point_fn)
+    if (t->source)
+        return gpuopt_cuda_eval_source(b, &cu_of(b)->sources, t, X, n, f);
+    if (!t->batch_fn && !t->point_fn && !t->device_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
     if (!raw)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
+    if (t->device_fn)
+        return gpuopt_cuda_eval_device_fn(b, t, X, n, raw, f);
     return cu_eval_host(b, t, X, n, raw, f);
 }
 

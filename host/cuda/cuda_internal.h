@@ -54,6 +54,7 @@ typedef struct cu_impl {
     double *host_x, *host_raw;  /* pinned host staging for host callbacks */
     size_t host_x_cap, host_raw_cap; /* doubles */
     size_t live_buffers;        /* alloc'd and not yet released (leak checks) */
+    struct gpuopt_cuda_sources *sources; /* source criteria built for the device (cuda_source.c) */
 } cu_impl;
 
 static inline cu_impl *cu_of(gpuopt_backend *b)

@@ -85,7 +85,8 @@ static gpuopt_status cg_init(gpuopt_run *run)
     if (st == GPUOPT_SUCCESS)
         st = local_check_wolfe_constants(run, c1, c2);
     if (st == GPUOPT_SUCCESS && s->norm == 0)
-        st = gpuopt_run_fail(run, GPUOPT_ERR_OPTION_RANGE, "conjugate_gradient: norm must not be 0");
+        st = gpuopt_run_fail(run, GPUOPT_ERR_OPTION_RANGE,
+                             "conjugate_gradient: norm must not be 0");
     if (st == GPUOPT_SUCCESS)
         st = local_probe_init(run, &s->probe, 0);
     if (st == GPUOPT_SUCCESS)

@@ -315,7 +315,7 @@ const gpuopt_algorithm gpuopt_algorithm_de = {
                   GPUOPT_PROP_SUPPORTS_BOUNDS,
     .criterion_kinds = GPUOPT_CRITERION_SCALAR | GPUOPT_CRITERION_LEAST_SQUARES |
                        GPUOPT_CRITERION_LIKELIHOOD,
-    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL,
+    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL | GPUOPT_BACKEND_CUDA,
     .options = de_options,
     .n_options = GPUOPT_COUNT(de_options),
     .state_size = sizeof(de_state),

@@ -414,7 +414,8 @@ static gpuopt_status np_init(gpuopt_run *run)
 {
     size_t n = run->dim;
     if (n == 0)
-        return gpuopt_run_fail(run, GPUOPT_ERR_BAD_DIMENSION, "neldermead_parallel: dimension is 0");
+        return gpuopt_run_fail(run, GPUOPT_ERR_BAD_DIMENSION,
+                               "neldermead_parallel: dimension is 0");
     if (n + 1 > SIZE_MAX / sizeof(double) / n)
         return gpuopt_run_fail(run, GPUOPT_ERR_OUT_OF_MEMORY,
                                "neldermead_parallel: a simplex of dimension %zu does not fit in "

@@ -486,7 +486,7 @@ const gpuopt_algorithm gpuopt_algorithm_pso = {
                   GPUOPT_PROP_SUPPORTS_BOUNDS,
     .criterion_kinds = GPUOPT_CRITERION_SCALAR | GPUOPT_CRITERION_LEAST_SQUARES |
                        GPUOPT_CRITERION_LIKELIHOOD,
-    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL,
+    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL | GPUOPT_BACKEND_CUDA,
     .options = pso_options,
     .n_options = GPUOPT_COUNT(pso_options),
     .state_size = sizeof(pso_state),

@@ -25,7 +25,7 @@ const gpuopt_algorithm gpuopt_algorithm_sep_cmaes = {
     .properties = GPUOPT_PROP_GLOBAL | GPUOPT_PROP_DERIVATIVE_FREE | GPUOPT_PROP_SUPPORTS_BOUNDS,
     .criterion_kinds =
         GPUOPT_CRITERION_SCALAR | GPUOPT_CRITERION_LEAST_SQUARES | GPUOPT_CRITERION_LIKELIHOOD,
-    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL,
+    .backends = GPUOPT_BACKEND_CPU | GPUOPT_BACKEND_OPENCL | GPUOPT_BACKEND_CUDA,
     .options = gpuopt_cmaes_options,
     .n_options = GPUOPT_CMAES_N_OPTIONS,
     .report_keys = gpuopt_cmaes_report_keys,

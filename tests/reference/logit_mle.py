@@ -13,7 +13,11 @@ them. It prints
     with the analytic gradient and Hessian until the step is below 1e-15, and checked against
     statsmodels' Logit (Newton, tol 1e-14) and scipy's BFGS with the analytic gradient;
   * the negative log-likelihood at the estimate (gpuopt's value: the sum of the contributions
-    log(1 + exp(eta_i)) - y_i eta_i, summed in order from 0.0), and the gradient there.
+    log(1 + exp(eta_i)) - y_i eta_i, summed in order from 0.0), and the gradient there;
+  * what estimagic's (optimagic's) own bhhh does from 0 with its defaults (gtol 1e-8, at most
+    200 iterations), given the contributions and their analytic scores (the criterion returns
+    -log-likelihood contributions and the score, as estimagic's test of bhhh does), when
+    optimagic is installed: its iterations, evaluations and distance to the estimate.
 """
 import math
 import struct
@@ -117,6 +121,29 @@ def main():
     print(f"nll {nll_sequential(beta, Z, y):.17g}")
     print(f"nll at zero {nll_sequential(np.zeros(5), Z, y):.17g}")
     print("gradient at mle " + " ".join(f"{g:.3g}" for g in score(beta)))
+    estimagic_bhhh(Z, y, beta)
+
+
+def estimagic_bhhh(Z, y, beta):
+    try:
+        import optimagic
+        from optimagic.optimizers.bhhh import bhhh_internal
+    except ImportError:
+        print("estimagic bhhh: optimagic is not installed")
+        return
+    calls = [0]
+
+    def fun_and_jac(b):
+        calls[0] += 1
+        eta = Z @ b
+        contributions = np.logaddexp(0.0, eta) - y * eta
+        scores = (y - 1.0 / (1.0 + np.exp(-eta)))[:, None] * Z
+        return contributions, scores
+
+    res = bhhh_internal(fun_and_jac, x=np.zeros(5), gtol_abs=1e-8, maxiter=200)
+    print(f"estimagic bhhh (optimagic {optimagic.__version__}): {res.n_iterations} iterations, "
+          f"{calls[0]} evaluations of contributions and scores, "
+          f"max |x - mle| {np.max(np.abs(res.x - beta)):.3g}")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ Run:  python3 -m venv /tmp/venv && /tmp/venv/bin/pip install numpy scipy
       /tmp/venv/bin/python tests/reference/scipy_powell.py > tests/reference/scipy_powell.txt
 and copy the printed C rows into SCIPY[] in tests/test_powell.c.
 
-Each case is one of gpuopt's built-in problems with its default bounds and start point, written
-out operation for operation as kernels/problems.h computes it (terms summed left to right), so
+Each case is one of gpuopt's built-in problems with its default bounds and start point (or the
+bounds the case names: none, or a lower bound only), written out operation for operation as kernels/problems.h computes it (terms summed left to right), so
 scipy minimizes the same function. Options are estimagic's scipy_powell defaults (xtol 1e-5,
 ftol 2e-9, maxfev = maxiter = 1e6) unless a case says otherwise. Printed per case: scipy's
 evaluations, iterations, final value and point, and the evaluations until the best value so far
@@ -58,6 +58,13 @@ def logit(x):
     return total
 
 
+def sphere(x):
+    total = 0.0
+    for v in x:
+        total += v * v
+    return total
+
+
 def alternate(n, even, odd):
     return np.array([even if i % 2 == 0 else odd for i in range(n)])
 
@@ -71,6 +78,11 @@ CASES = [
     ("ellipsoid", ellipsoid, 4, -5.0, 5.0, alternate(4, 3.0, -2.0), 0.0, ESTIMAGIC),
     ("ellipsoid", ellipsoid, 10, -5.0, 5.0, alternate(10, 3.0, -2.0), 0.0, ESTIMAGIC),
     ("logit", logit, 5, -10.0, 10.0, np.zeros(5), 541.90651313139278, ESTIMAGIC),
+    # no bounds: bracket + Brent line searches
+    ("rosenbrock", rosenbrock, 2, -math.inf, math.inf, alternate(2, -1.2, 1.0), 0.0, ESTIMAGIC),
+    ("ellipsoid", ellipsoid, 4, -math.inf, math.inf, alternate(4, 3.0, -2.0), 0.0, ESTIMAGIC),
+    # bounded below only: fminbound in t with alpha = tan(t); the minimum is at the bound 0.5
+    ("sphere", sphere, 3, 0.5, math.inf, np.array([3.0, 2.0, 1.0]), 0.75, ESTIMAGIC),
 ]
 
 
@@ -88,8 +100,8 @@ def run(case):
             hit[0] = count[0]
         return f
 
-    res = minimize(tracked, x0, method="Powell", bounds=Bounds([lo] * dim, [hi] * dim),
-                   options=options)
+    bounds = None if lo == -math.inf and hi == math.inf else Bounds([lo] * dim, [hi] * dim)
+    res = minimize(tracked, x0, method="Powell", bounds=bounds, options=options)
     return res, hit[0]
 
 
@@ -98,12 +110,14 @@ def main():
     rows = [logit_mle.observation(i) for i in range(logit_mle.N)]
     LOGIT_Z = [r[0] for r in rows]
     LOGIT_Y = [r[1] for r in rows]
-    print(f"/* scipy {scipy.__version__}, numpy {np.__version__}: "
-          "name, dim, nfev, nit, evaluations to a 1e-8 gap, fun, x[0], x[dim-1] */")
+    print(f"/* scipy {scipy.__version__}, numpy {np.__version__}: name, dim, lower, upper, "
+          "nfev, nit, evaluations to a 1e-8 gap, fun, x[0], x[dim-1] */")
+    c_bound = {-math.inf: "-INFINITY", math.inf: "INFINITY"}
     for case in CASES:
         res, hit = run(case)
-        print(f'    {{"{case[0]}", {case[2]}, {res.nfev}, {res.nit}, {hit}, {res.fun!r}, '
-              f'{res.x[0]!r}, {res.x[-1]!r}}},')
+        lo, hi = (c_bound.get(b, repr(b)) for b in case[3:5])
+        print(f'    {{"{case[0]}", {case[2]}, {lo}, {hi}, {res.nfev}, {res.nit}, {hit}, '
+              f'{float(res.fun)!r}, {float(res.x[0])!r}, {float(res.x[-1])!r}}},')
 
 
 if __name__ == "__main__":

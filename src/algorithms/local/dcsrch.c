@@ -188,7 +188,8 @@ int local_dcsrch_step(local_dcsrch *s, int first, double *stp, double f, double 
         next = s->stpmin;
     if (next > s->stpmax)
         next = s->stpmax;
-    if (s->brackt && (next <= s->stmin || next >= s->stmax || s->stmax - s->stmin <= s->xtol * s->stmax))
+    if (s->brackt &&
+        (next <= s->stmin || next >= s->stmax || s->stmax - s->stmin <= s->xtol * s->stmax))
         next = s->stx;
     *stp = next;
     return DCSRCH_FG;

@@ -43,7 +43,6 @@ typedef struct local_probe {
     int batch_x, batch_f, fd_x, fd_steps, fd_out; /* backend */
     double value;      /* f at point, once told */
     int gradient_ok;   /* 0: the gradient has a non-finite entry (error_handling=continue) */
-    int64_t n_gradients; /* gradients computed */
 } local_probe;
 
 /* Reads the numdiff.* options (when the table has them), sizes and allocates the buffers.
@@ -190,5 +189,52 @@ void local_report(gpuopt_run *run, double gradient_norm, double step_length);
     {"ignore_bounds", GPUOPT_OPTION_BOOL, 0, NULL, 0, 1, NULL, 0,                                  \
      "This solver has no bounds: by default a problem with a finite bound is refused (as "         \
      "estimagic does); true ignores the bounds as scipy does, and iterates may leave them."}
+
+/* ================================================================ Hessian */
+
+/* The Hessian at the probe's point (hessian.c), for the Newton-type solvers. Without a user
+ * gradient it is the engine's order-2 stencil of values as ONE batch (row 0, the point itself,
+ * is the probe's known value and is not evaluated again), combined on the backend; with a
+ * user gradient, differences of that gradient on the host (no criterion evaluations, as
+ * scipy's hess='2-point'), made exactly symmetric. Request it when the probe's last result is
+ * at the same point (its value, and with a user gradient its gradient, are used). */
+typedef struct local_hessian {
+    int pending;          /* a request is outstanding */
+    int from_gradient;    /* 1: differences of the user gradient */
+    int method;           /* GPUOPT_FD_FORWARD | _BACKWARD | _CENTRAL_CROSS | _CENTRAL_AVERAGE */
+    double scaling_factor;
+    size_t rows;          /* stencil rows, row 0 included (values path) */
+    int matrix, steps, point, grad;               /* host: dim x dim, 2 dim, dim, dim */
+    int batch_x, batch_f, fd_x, fd_steps, fd_out; /* backend (values path), else -1 */
+    int ok;               /* 0: a non-finite entry (error_handling=continue) */
+} local_hessian;
+
+/* Reads numdiff.hessian_method / numdiff.hessian_source (LOCAL_HESSIAN_OPTIONS), checks that
+ * the stencil fits the device (GPUOPT_ERR_OUT_OF_MEMORY naming the sizes), allocates. */
+gpuopt_status local_hessian_init(gpuopt_run *run, local_hessian *h, const local_probe *p);
+void local_hessian_request(local_hessian *h);
+double *local_hessian_matrix(const gpuopt_run *run, const local_hessian *h); /* row-major */
+/* The solver's ask and tell when it uses the Hessian: they serve a pending Hessian request,
+ * else the probe's (local_probe_ask / local_drive). */
+gpuopt_status local_hessian_ask(gpuopt_run *run, local_probe *p, local_hessian *h,
+                                gpuopt_batch *batch);
+gpuopt_status local_hessian_drive(gpuopt_run *run, local_probe *p, local_hessian *h,
+                                  const gpuopt_batch *batch, gpuopt_status (*advance)(gpuopt_run *));
+
+/* A gradient at a new point whose value is not needed (Hessian-vector products by differences
+ * of gradients): the stencil with its row 0 (n+1 points, forward) as one batch, or no batch
+ * at all with a user gradient (called on the host). The probe's `value` is f there only
+ * without a user gradient. */
+void local_probe_request_gradient_at(local_probe *p);
+
+#define LOCAL_HESSIAN_OPTIONS                                                                      \
+    {"numdiff.hessian_method", GPUOPT_OPTION_CHOICE, 1, NULL, 0, 0,                               \
+     "forward|central_cross|central_average|backward", 0,                                         \
+     "Finite differences for the Hessian: forward (1 + 2n + n(n-1)/2 points, or n gradients "    \
+     "with a user gradient), central_cross (estimagic's default, 1 + 4n + 2n(n-1) points, or "    \
+     "2n gradients), central_average or backward. Each Hessian is one batch."},                   \
+        {"numdiff.hessian_source", GPUOPT_OPTION_CHOICE, 1, NULL, 0, 0, "auto|values", 0,          \
+         "auto: differences of the user gradient when the problem has one (no criterion "          \
+         "evaluations), else the value stencil; values: always the value stencil."}
 
 #endif /* GPUOPT_ALGORITHMS_LOCAL_H */

@@ -150,6 +150,14 @@ static gpuopt_status write_stencil(gpuopt_run *run, const local_probe *p)
     gpuopt_status st = gpuopt_fd_make_steps(&spec, run->dim, x, p->bounded ? run->lower : NULL,
                                             p->bounded ? run->upper : NULL, steps, run->errmsg,
                                             run->errmsg_len);
+    if (st == GPUOPT_ERR_BAD_BOUNDS) {
+        char engine[512];
+        snprintf(engine, sizeof engine, "%s", run->errmsg);
+        return gpuopt_run_fail(run, st,
+                               "%s: finite differences: %s; with a variable fixed by its bounds, "
+                               "give a user gradient or set error_handling=continue",
+                               who(run), engine);
+    }
     if (st == GPUOPT_SUCCESS)
         st = gpuopt_run_write(run, p->fd_x, 0, run->dim, x);
     if (st == GPUOPT_SUCCESS)
@@ -174,7 +182,9 @@ static void set_batch(const local_probe *p, gpuopt_batch *batch, size_t first, s
 gpuopt_status local_probe_ask(gpuopt_run *run, local_probe *p, gpuopt_batch *batch)
 {
     gpuopt_status st = GPUOPT_SUCCESS;
-    if (p->kind == LOCAL_PROBE_VALUE || (p->kind == LOCAL_PROBE_VALUE_GRADIENT && p->user_gradient)) {
+    int single = p->kind == LOCAL_PROBE_VALUE ||
+                 (p->kind == LOCAL_PROBE_VALUE_GRADIENT && p->user_gradient);
+    if (single) {
         st = gpuopt_run_write(run, p->batch_x, 0, run->dim, local_probe_point(run, p));
         set_batch(p, batch, 0, 1);
     } else if (p->kind == LOCAL_PROBE_VALUE_GRADIENT) {
@@ -208,7 +218,6 @@ static gpuopt_status check_gradient(gpuopt_run *run, local_probe *p)
 {
     const double *g = local_probe_gradient(run, p);
     p->gradient_ok = 1;
-    ++p->n_gradients;
     for (size_t j = 0; j < run->dim; ++j) {
         if (isfinite(g[j]))
             continue;
