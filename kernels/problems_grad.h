@@ -143,6 +143,43 @@ GPUOPT_FN void gpuopt_rosenbrock_gradient(const GPUOPT_GLOBAL double *x, int dim
     }
 }
 
+/* logit: with p_i = 1 / (1 + exp(-z_i . x)), the gradient of the negative log-likelihood is
+ * sum_i (p_i - y_i) z_i and its Hessian sum_i p_i (1 - p_i) z_i z_i^T (entry (a, b) here). */
+GPUOPT_FN void gpuopt_logit_gradient(const GPUOPT_GLOBAL double *x, int dim,
+                                     GPUOPT_GLOBAL double *g)
+{
+    for (int k = 0; k < dim; ++k)
+        g[k] = dim == GPUOPT_LOGIT_DIM ? 0.0 : 0.0 / 0.0;
+    if (dim != GPUOPT_LOGIT_DIM)
+        return;
+    for (gpuopt_u64 i = 0; i < GPUOPT_LOGIT_N; ++i) {
+        double z[GPUOPT_LOGIT_DIM];
+        double y = gpuopt_logit_observation(i, z), eta = 0.0;
+        for (int k = 0; k < GPUOPT_LOGIT_DIM; ++k)
+            eta += x[k] * z[k];
+        double r = 1.0 / (1.0 + exp(-eta)) - y;
+        for (int k = 0; k < GPUOPT_LOGIT_DIM; ++k)
+            g[k] += r * z[k];
+    }
+}
+
+GPUOPT_FN double gpuopt_logit_hessian(const GPUOPT_GLOBAL double *x, int dim, int a, int b)
+{
+    if (dim != GPUOPT_LOGIT_DIM)
+        return 0.0 / 0.0;
+    double h = 0.0;
+    for (gpuopt_u64 i = 0; i < GPUOPT_LOGIT_N; ++i) {
+        double z[GPUOPT_LOGIT_DIM];
+        gpuopt_logit_observation(i, z);
+        double eta = 0.0;
+        for (int k = 0; k < GPUOPT_LOGIT_DIM; ++k)
+            eta += x[k] * z[k];
+        double p = 1.0 / (1.0 + exp(-eta));
+        h += p * (1.0 - p) * z[a] * z[b];
+    }
+    return h;
+}
+
 /* The gradient of built-in problem id at x (dim values into g; NaN for an unknown id). */
 GPUOPT_FN void gpuopt_builtin_gradient(int id, const GPUOPT_GLOBAL double *x, int dim,
                                        GPUOPT_GLOBAL double *g)
@@ -157,6 +194,10 @@ GPUOPT_FN void gpuopt_builtin_gradient(int id, const GPUOPT_GLOBAL double *x, in
     }
     if (id == GPUOPT_BUILTIN_ROSENBROCK) {
         gpuopt_rosenbrock_gradient(x, dim, g);
+        return;
+    }
+    if (id == GPUOPT_BUILTIN_LOGIT) {
+        gpuopt_logit_gradient(x, dim, g);
         return;
     }
     double w = id == GPUOPT_BUILTIN_ZAKHAROV ? gpuopt_zakharov_weighted(x, dim) : 0.0;
@@ -251,6 +292,7 @@ GPUOPT_FN double gpuopt_builtin_hessian_entry(int id, const GPUOPT_GLOBAL double
     case GPUOPT_BUILTIN_ACKLEY: return gpuopt_ackley_hessian(x, dim, i, j);
     case GPUOPT_BUILTIN_GRIEWANK: return gpuopt_griewank_hessian(x, dim, i, j);
     case GPUOPT_BUILTIN_ROSENBROCK: return gpuopt_rosenbrock_hessian(x, dim, i, j);
+    case GPUOPT_BUILTIN_LOGIT: return gpuopt_logit_hessian(x, dim, i, j);
     case GPUOPT_BUILTIN_ZAKHAROV: {
         double w = gpuopt_zakharov_weighted(x, dim);
         double ci = 0.5 * (double)(i + 1), cj = 0.5 * (double)(j + 1);

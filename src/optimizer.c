@@ -468,12 +468,17 @@ gpuopt_status gpuopt_optimizer_tell(gpuopt_optimizer *opt, const double *outputs
     size_t raw_bytes = n_points * run->n_outputs * sizeof(double);
     batch_view v;
     st = view_batch(opt, &v);
-    if (st == GPUOPT_SUCCESS)
+    /* the raw outputs go where the algorithm asked for them (its raw buffer), else to scratch */
+    int to_batch = opt->batch.raw_buffer >= 0 && run->kind != GPUOPT_CRITERION_SCALAR;
+    gpuopt_dptr raw = to_batch ? gpuopt_run_dev(run, opt->batch.raw_buffer) : NULL;
+    if (st == GPUOPT_SUCCESS && !to_batch)
         st = ensure_scratch(opt, &opt->tell_raw, &opt->tell_raw_cap, raw_bytes);
-    if (st == GPUOPT_SUCCESS && (st = b->ops->write(b, opt->tell_raw, 0, outputs, raw_bytes)))
+    if (!to_batch)
+        raw = opt->tell_raw;
+    if (st == GPUOPT_SUCCESS && (st = b->ops->write(b, raw, 0, outputs, raw_bytes)))
         st = backend_error(opt, st);
     if (st == GPUOPT_SUCCESS &&
-        (st = b->ops->aggregate(b, run->kind, opt->tell_raw, n_points, run->n_outputs, v.f)))
+        (st = b->ops->aggregate(b, run->kind, raw, n_points, run->n_outputs, v.f)))
         st = backend_error(opt, st);
     if (st != GPUOPT_SUCCESS)
         return finish(opt, st);

@@ -157,12 +157,40 @@ void gpuopt_run_free(gpuopt_run *run)
 
 /* ---------------------------------------------------------------- set-up */
 
+static const char *kind_text(unsigned kind)
+{
+    switch (kind) {
+    case GPUOPT_CRITERION_SCALAR:
+        return "scalar";
+    case GPUOPT_CRITERION_LEAST_SQUARES:
+        return "least squares (residuals)";
+    default:
+        return "likelihood (per-observation contributions)";
+    }
+}
+
+/* "scalar, least squares" from a mask of kinds. */
+static void kinds_text(unsigned kinds, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned k = 1; k <= GPUOPT_CRITERION_LIKELIHOOD && used < len; k <<= 1)
+        if (kinds & k)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                     kind_text(k));
+}
+
 static gpuopt_status check_problem(gpuopt_run *run, const gpuopt_problem *p)
 {
     const gpuopt_algorithm *a = run->algorithm;
-    if (!(a->criterion_kinds & p->target.kind))
+    if (!(a->criterion_kinds & p->target.kind)) {
+        char accepted[160];
+        kinds_text(a->criterion_kinds, accepted, sizeof accepted);
         return gpuopt_run_fail(run, GPUOPT_ERR_UNSUPPORTED,
-                               "algorithm '%s' does not accept this criterion kind", a->name);
+                               "algorithm '%s' needs a criterion of kind %s; this problem's "
+                               "criterion is %s",
+                               a->name, accepted, kind_text(p->target.kind));
+    }
     if (!(a->backends & run->backend->ops->kind))
         return gpuopt_run_fail(run, GPUOPT_ERR_UNSUPPORTED,
                                "algorithm '%s' does not run on the %s backend", a->name,

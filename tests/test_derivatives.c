@@ -163,9 +163,9 @@ static void test_accuracy(gpuopt_context *ctx, int hessian)
         const gpuopt_problem_info *info = gpuopt_problem_info_at(pi);
         for (size_t c = 0; c < n_cases; ++c)
             cases[c].problem_worst = 0;
-        for (size_t di = 0; di < 4; ++di)
+        for (size_t di = 0; di < (info->fixed_dim ? 1u : 4u); ++di)
             for (int k = 0; k < N_POINTS; ++k) {
-                size_t dim = dims[di];
+                size_t dim = info->fixed_dim ? info->fixed_dim : dims[di];
                 random_point(info, dim, x);
                 gpuopt_status st = hessian
                                        ? gpuopt_problem_builtin_hessian(info->name, dim, x, exact)
@@ -213,22 +213,25 @@ static void test_analytic_hessians(void)
     double x[6], xp[6], xm[6], gp[6], gm[6], hess[36];
     for (size_t pi = 0; pi < gpuopt_problem_count(); ++pi) {
         const gpuopt_problem_info *info = gpuopt_problem_info_at(pi);
+        size_t n = info->fixed_dim ? info->fixed_dim : 6;
+        if (n > 6)
+            continue;
         for (int k = 0; k < N_POINTS; ++k) {
-            random_point(info, 6, x);
-            CHECK_STATUS(gpuopt_problem_builtin_hessian(info->name, 6, x, hess), GPUOPT_SUCCESS);
+            random_point(info, n, x);
+            CHECK_STATUS(gpuopt_problem_builtin_hessian(info->name, n, x, hess), GPUOPT_SUCCESS);
             double err = 0, scale = 0;
-            for (size_t j = 0; j < 6; ++j) {
+            for (size_t j = 0; j < n; ++j) {
                 double h = 1e-6 * fmax(fabs(x[j]), 1.0);
                 memcpy(xp, x, sizeof x);
                 memcpy(xm, x, sizeof x);
                 xp[j] += h;
                 xm[j] -= h;
-                gpuopt_problem_builtin_gradient(info->name, 6, xp, gp);
-                gpuopt_problem_builtin_gradient(info->name, 6, xm, gm);
-                for (size_t i = 0; i < 6; ++i) {
-                    err = fmax(err, fabs((gp[i] - gm[i]) / (xp[j] - xm[j]) - hess[i * 6 + j]));
-                    scale = fmax(scale, fabs(hess[i * 6 + j]));
-                    CHECK(hess[i * 6 + j] == hess[j * 6 + i]);
+                gpuopt_problem_builtin_gradient(info->name, n, xp, gp);
+                gpuopt_problem_builtin_gradient(info->name, n, xm, gm);
+                for (size_t i = 0; i < n; ++i) {
+                    err = fmax(err, fabs((gp[i] - gm[i]) / (xp[j] - xm[j]) - hess[i * n + j]));
+                    scale = fmax(scale, fabs(hess[i * n + j]));
+                    CHECK(hess[i * n + j] == hess[j * n + i]);
                 }
             }
             CHECK_MSG(err <= 1e-6 * scale, "%s: analytic Hessian vs gradient differences %.3g",

@@ -15,12 +15,15 @@
 #include "local/local.h"
 #include "newton_cg.h"
 
-enum ncg_phase { NCG_START = 1, NCG_PRODUCT, NCG_SEARCH };
+enum ncg_phase { NCG_START = 1, NCG_HESSIAN, NCG_PRODUCT, NCG_SEARCH };
+enum ncg_hessian { NCG_AUTO = 1, NCG_PRODUCTS, NCG_MATRIX };
 
 typedef struct ncg_state {
     local_probe probe;
     local_linesearch ls;
+    local_hessian hessian;
     int phase;
+    int use_matrix;        /* 1: a finite-difference Hessian per iteration, exact products */
     int x, g, p, r, d, hd; /* host, dim each: iterate, gradient, CG solution, residual,
                                CG direction, Hessian times direction */
     double f, old_f;       /* f(x_k), f(x_{k-1}) (NaN before the first step: scipy's None) */
@@ -55,7 +58,14 @@ static const gpuopt_option_spec ncg_options[] = {
      NULL, GPUOPT_OPT_MIN_EXCLUSIVE,
      "scipy's eps: the step of the Hessian-vector products (g(x + eps v) - g(x)) / eps "
      "(absolute, along the unnormalized CG direction v)."},
+    {"hessian", GPUOPT_OPTION_CHOICE, NCG_AUTO, NULL, 0, 0, "auto|products|matrix", 0,
+     "How CG gets H v: products (scipy's approx_fhess_p, (g(x + eps v) - g(x)) / eps, one "
+     "gradient each), matrix (a finite-difference Hessian once per iteration, one batch, see "
+     "numdiff.hessian_method, then exact products: scipy's hess='2-point'), or auto: products "
+     "with a user gradient, matrix with finite-difference gradients (whose noise ruins the "
+     "products' differences)."},
     LOCAL_NUMDIFF_OPTIONS,
+    LOCAL_HESSIAN_OPTIONS,
     LOCAL_IGNORE_BOUNDS_OPTION,
 };
 
@@ -106,6 +116,10 @@ static gpuopt_status ncg_init(gpuopt_run *run)
         st = local_probe_init(run, &s->probe, 0);
     if (st == GPUOPT_SUCCESS)
         st = allocate(run, s);
+    int mode = gpuopt_opt_choice(run, "hessian");
+    s->use_matrix = mode == NCG_MATRIX || (mode == NCG_AUTO && !s->probe.user_gradient);
+    if (st == GPUOPT_SUCCESS && s->use_matrix)
+        st = local_hessian_init(run, &s->hessian, &s->probe);
     if (st != GPUOPT_SUCCESS)
         return st;
     local_ls_setup(&s->ls, c1, c2, 1e-8, 50, 0);
@@ -119,6 +133,7 @@ static gpuopt_status ncg_init(gpuopt_run *run)
 /* ------------------------------------------------------------ inner CG */
 
 static gpuopt_status cg_step(gpuopt_run *run);
+static void steepest_descent(const gpuopt_run *run, double curv);
 
 /* The line search along the CG solution (scipy's wolfe1 with amax 50, amin 1e-8; wolfe2
  * without amax, see advance). */
@@ -134,8 +149,8 @@ static gpuopt_status search(gpuopt_run *run)
     return r == LOCAL_SEARCH_PENDING ? GPUOPT_SUCCESS : local_line_search_failed(run);
 }
 
-/* Start of an iteration: CG on H p = -g from p = 0, r = g, d = -g. */
-static gpuopt_status begin_iteration(gpuopt_run *run)
+/* CG on H p = -g from p = 0, r = g, d = -g. */
+static gpuopt_status start_cg(gpuopt_run *run)
 {
     ncg_state *s = st_of(run);
     size_t n = run->dim;
@@ -154,22 +169,51 @@ static gpuopt_status begin_iteration(gpuopt_run *run)
     return cg_step(run);
 }
 
-/* The top of scipy's CG loop: converged, out of iterations, or the next product H d. */
+/* Start of an iteration: the Hessian at x first (matrix mode), then CG. */
+static gpuopt_status begin_iteration(gpuopt_run *run)
+{
+    ncg_state *s = st_of(run);
+    if (!s->use_matrix)
+        return start_cg(run);
+    size_t n = run->dim;
+    memcpy(local_probe_point(run, &s->probe), buf(run, s->x), n * sizeof(double));
+    memcpy(local_probe_gradient(run, &s->probe), buf(run, s->g), n * sizeof(double));
+    s->probe.value = s->f;
+    local_hessian_request(&s->hessian);
+    s->phase = NCG_HESSIAN;
+    return GPUOPT_SUCCESS;
+}
+
+static int cg_update(gpuopt_run *run);
+
+/* The top of scipy's CG loop: converged, out of iterations, or the next product H d (a batch,
+ * or the matrix's product on the host). */
 static gpuopt_status cg_step(gpuopt_run *run)
 {
     ncg_state *s = st_of(run);
     size_t n = run->dim;
-    if (s->cg_iter >= s->cg_max) {
-        gpuopt_run_warn(run, "newton_cg: CG iterations didn't converge; the Hessian is not "
-                             "positive definite");
-        return GPUOPT_STOP_NO_IMPROVEMENT;
+    for (;;) {
+        if (s->cg_iter >= s->cg_max) {
+            gpuopt_run_warn(run, "newton_cg: CG iterations didn't converge; the Hessian is not "
+                                 "positive definite");
+            return GPUOPT_STOP_NO_IMPROVEMENT;
+        }
+        if (local_norm(buf(run, s->r), n, 1) <= s->termcond)
+            return search(run);
+        if (!s->use_matrix) {
+            local_axpy(buf(run, s->x), s->eps, buf(run, s->d), local_probe_point(run, &s->probe),
+                       n);
+            local_probe_request_gradient_at(&s->probe);
+            s->phase = NCG_PRODUCT;
+            return GPUOPT_SUCCESS;
+        }
+        const double *H = local_hessian_matrix(run, &s->hessian), *d = buf(run, s->d);
+        double *hd = buf(run, s->hd);
+        for (size_t i = 0; i < n; ++i)
+            hd[i] = local_dot(H + i * n, d, n);
+        if (cg_update(run))
+            return search(run);
     }
-    if (local_norm(buf(run, s->r), n, 1) <= s->termcond)
-        return search(run);
-    local_axpy(buf(run, s->x), s->eps, buf(run, s->d), local_probe_point(run, &s->probe), n);
-    local_probe_request_gradient_at(&s->probe);
-    s->phase = NCG_PRODUCT;
-    return GPUOPT_SUCCESS;
 }
 
 /* Negative curvature on the first CG step: steepest descent scaled by r'r / -curvature. */
@@ -182,27 +226,20 @@ static void steepest_descent(const gpuopt_run *run, double curv)
         p[i] = scale * -g[i];
 }
 
-/* The product H d is in the probe's gradient (at x + eps d): one CG step. */
-static gpuopt_status cg_product(gpuopt_run *run)
+/* One CG step with hd = H d; 1 when CG ends (the solution so far is p). */
+static int cg_update(gpuopt_run *run)
 {
     ncg_state *s = st_of(run);
     size_t n = run->dim;
-    const double *g = buf(run, s->g), *g2 = local_probe_gradient(run, &s->probe);
-    double *hd = buf(run, s->hd), *p = buf(run, s->p), *r = buf(run, s->r), *d = buf(run, s->d);
-    if (!s->probe.gradient_ok) { /* error_handling=continue: keep the solution so far */
-        if (s->cg_steps == 0)
-            steepest_descent(run, -s->rr); /* p = -g */
-        return search(run);
-    }
-    for (size_t i = 0; i < n; ++i)
-        hd[i] = (g2[i] - g[i]) / s->eps;
+    const double *hd = buf(run, s->hd);
+    double *p = buf(run, s->p), *r = buf(run, s->r), *d = buf(run, s->d);
     double curv = local_dot(d, hd, n);
     if (0 <= curv && curv <= 3 * DBL_EPSILON)
-        return search(run);
+        return 1;
     if (curv < 0 || isnan(curv)) {
         if (s->cg_steps == 0 && curv < 0)
             steepest_descent(run, curv);
-        return search(run);
+        return 1;
     }
     double alpha = s->rr / curv;
     for (size_t i = 0; i < n; ++i) {
@@ -215,7 +252,36 @@ static gpuopt_status cg_product(gpuopt_run *run)
     s->rr = rr_next;
     ++s->cg_steps;
     ++s->cg_iter;
-    return cg_step(run);
+    return 0;
+}
+
+/* The gradient at x + eps d is in the probe: H d by differences, one CG step. */
+static gpuopt_status cg_product(gpuopt_run *run)
+{
+    ncg_state *s = st_of(run);
+    size_t n = run->dim;
+    const double *g = buf(run, s->g), *g2 = local_probe_gradient(run, &s->probe);
+    double *hd = buf(run, s->hd);
+    if (!s->probe.gradient_ok) { /* error_handling=continue: keep the solution so far */
+        if (s->cg_steps == 0)
+            steepest_descent(run, -s->rr); /* p = -g */
+        return search(run);
+    }
+    for (size_t i = 0; i < n; ++i)
+        hd[i] = (g2[i] - g[i]) / s->eps;
+    return cg_update(run) ? search(run) : cg_step(run);
+}
+
+/* The Hessian at x is there: CG (a Hessian with non-finite entries under
+ * error_handling=continue: the steepest-descent step). */
+static gpuopt_status hessian_ready(gpuopt_run *run)
+{
+    ncg_state *s = st_of(run);
+    if (s->hessian.ok)
+        return start_cg(run);
+    s->rr = 1;
+    steepest_descent(run, -1.0);
+    return search(run);
 }
 
 /* ------------------------------------------------------------ iteration */
@@ -271,6 +337,8 @@ static gpuopt_status advance(gpuopt_run *run)
     ncg_state *s = st_of(run);
     if (s->phase == NCG_START)
         return start(run);
+    if (s->phase == NCG_HESSIAN)
+        return hessian_ready(run);
     if (s->phase == NCG_PRODUCT)
         return cg_product(run);
     int r = local_search_tell(run, &s->probe, &s->ls, buf(run, s->x), buf(run, s->p));
@@ -285,12 +353,14 @@ static gpuopt_status advance(gpuopt_run *run)
 
 static gpuopt_status ncg_ask(gpuopt_run *run, gpuopt_batch *batch)
 {
-    return local_probe_ask(run, &st_of(run)->probe, batch);
+    ncg_state *s = st_of(run);
+    return local_hessian_ask(run, &s->probe, &s->hessian, batch);
 }
 
 static gpuopt_status ncg_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
-    return local_drive(run, &st_of(run)->probe, batch, advance);
+    ncg_state *s = st_of(run);
+    return local_hessian_drive(run, &s->probe, &s->hessian, batch, advance);
 }
 
 /* -------------------------------------------------------------- descriptor */
