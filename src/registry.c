@@ -19,6 +19,8 @@
 #include "algorithms/powell.h"
 #include "algorithms/pso.h"
 #include "algorithms/sep_cmaes.h"
+#include "algorithms/truncated_newton.h"
+#include "algorithms/trust_ncg.h"
 #include "algorithms/xnes.h"
 
 static const gpuopt_algorithm *const registry[] = {
@@ -35,6 +37,8 @@ static const gpuopt_algorithm *const registry[] = {
     &gpuopt_algorithm_neldermead_parallel,
     &gpuopt_algorithm_bhhh,
     &gpuopt_algorithm_newton_cg,
+    &gpuopt_algorithm_truncated_newton,
+    &gpuopt_algorithm_trust_ncg,
 };
 
 size_t gpuopt_registry_size(void)

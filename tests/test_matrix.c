@@ -17,6 +17,7 @@ typedef struct matrix_row {
 } matrix_row;
 
 #define GLOBAL_BUDGET "stopping.max_iterations=3000"
+#define XNES_TOLS "convergence.criterion_tolerance=1e-14;convergence.relative_params_tolerance=1e-12"
 #define DE_OPTS GLOBAL_BUDGET ";convergence.criterion_tolerance=1e-12;convergence.relative_params_tolerance=1e-10"
 
 static const matrix_row rows[] = {
@@ -46,6 +47,29 @@ static const matrix_row rows[] = {
     {"neldermead", "rosenbrock", 4, "convergence.absolute_params_tolerance=1e-12;convergence.absolute_criterion_tolerance=1e-14", 1e-8, 1, 1},
     {"neldermead", "zakharov", 3, "convergence.absolute_params_tolerance=1e-10", 1e-10, 1, 1},
     {"neldermead", "sphere", 12, "adaptive=true;convergence.absolute_params_tolerance=1e-10", 1e-10, 1, 1},
+    {"cmaes", "sphere", 10, "", 1e-8, 3, 3},
+    {"cmaes", "ellipsoid", 10, "", 1e-8, 3, 3},
+    {"cmaes", "rosenbrock", 5, "", 1e-8, 3, 2},
+    {"cmaes", "rastrigin", 3, "restarts=bipop", 1e-8, 3, 3},
+    {"cmaes", "ackley", 5, "restarts=ipop", 1e-7, 3, 3},
+    {"sep_cmaes", "sphere", 10, "", 1e-8, 3, 3},
+    {"sep_cmaes", "ellipsoid", 10, "", 1e-8, 3, 3},
+    {"xnes", "sphere", 5, "initial_search_share=0.25;stopping.max_iterations=2000;" XNES_TOLS, 1e-8, 3, 3},
+    {"xnes", "ellipsoid", 5, "initial_search_share=0.25;stopping.max_iterations=3000;" XNES_TOLS, 1e-8, 3, 3},
+    {"powell", "sphere", 5, "", 1e-10, 1, 1},
+    {"powell", "ellipsoid", 4, "", 1e-8, 1, 1},
+    {"powell", "rosenbrock", 2, "", 1e-8, 1, 1},
+    {"neldermead_parallel", "sphere", 5, "", 1e-6, 1, 1},
+    {"neldermead_parallel", "rosenbrock", 2, "", 1e-6, 1, 1},
+    {"lbfgsb", "sphere", 10, "", 1e-10, 1, 1},
+    {"lbfgsb", "ellipsoid", 10, "convergence.relative_criterion_tolerance=1e-14", 1e-8, 1, 1},
+    {"lbfgsb", "rosenbrock", 2, "", 1e-8, 1, 1},
+    {"bfgs", "sphere", 10, "ignore_bounds=true", 1e-10, 1, 1},
+    {"bfgs", "ellipsoid", 10, "ignore_bounds=true", 1e-8, 1, 1},
+    {"bfgs", "rosenbrock", 2, "ignore_bounds=true", 1e-8, 1, 1},
+    {"conjugate_gradient", "sphere", 10, "ignore_bounds=true", 1e-10, 1, 1},
+    {"conjugate_gradient", "rosenbrock", 2, "ignore_bounds=true", 1e-8, 1, 1},
+    {"bhhh", "logit", 5, "", 1e-6, 1, 1},
 };
 
 static int apply_options(gpuopt_optimizer *o, const char *options)

@@ -350,15 +350,20 @@ static void test_create_builtin(void)
     CHECK(p == NULL);
     CHECK_STATUS(gpuopt_problem_create_builtin(&p, NULL, 2), GPUOPT_ERR_NULL_POINTER);
     CHECK_STATUS(gpuopt_problem_create_builtin(NULL, "sphere", 2), GPUOPT_ERR_NULL_POINTER);
-    const size_t dim = 7;
     for (size_t i = 0; i < gpuopt_builtin_count(); ++i) {
         const gpuopt_builtin_problem *b = gpuopt_builtin_at(i);
+        const size_t dim = b->info.fixed_dim ? b->info.fixed_dim : 7;
+        if (dim > 7)
+            continue;
+        if (b->info.fixed_dim) /* a fixed-dimension problem refuses any other dimension */
+            CHECK_STATUS(gpuopt_problem_create_builtin(&p, b->info.name, dim + 1),
+                         GPUOPT_ERR_BAD_DIMENSION);
         CHECK_STATUS(gpuopt_problem_create_builtin(&p, b->info.name, dim), GPUOPT_SUCCESS);
         if (!p)
             continue;
         double lo[7], hi[7], x0[7], want_x0[7], f = NAN;
         CHECK(gpuopt_problem_dim(p) == dim);
-        CHECK(gpuopt_problem_kind(p) == GPUOPT_CRITERION_SCALAR);
+        CHECK(gpuopt_problem_kind(p) == b->info.kind);
         CHECK_STATUS(gpuopt_problem_get_bounds(p, lo, hi), GPUOPT_SUCCESS);
         CHECK_STATUS(gpuopt_problem_get_start(p, x0), GPUOPT_SUCCESS);
         b->start(dim, want_x0);

@@ -261,21 +261,43 @@ static gpuopt_status call_gradient(gpuopt_run *run, const double *x, double *g)
                            who(run), rc);
 }
 
-/* The gradient at x + step e_j into h->grad; returns the step as it landed. */
-static gpuopt_status shifted_gradient(gpuopt_run *run, local_hessian *h, const double *x,
-                                      size_t j, double step, double *landed)
+static void format_point(const gpuopt_run *run, const double *x, char *out, size_t len)
 {
-    double *y = host(run, h->point);
+    size_t shown = run->dim < 4 ? run->dim : 4, used = 0;
+    for (size_t k = 0; k < shown && used < len; ++k)
+        used += (size_t)snprintf(out + used, len - used, "%s%.6g", k ? ", " : "", x[k]);
+    if (run->dim > shown && used < len)
+        snprintf(out + used, len - used, ", ...");
+}
+
+/* The gradient at x + step e_j into h->grad; returns the step as it landed. A non-finite entry
+ * is an error under error_handling=raise (under continue it makes the Hessian not ok). */
+static gpuopt_status shifted_gradient(gpuopt_run *run, const local_probe *p, local_hessian *h,
+                                      const double *x, size_t j, double step, double *landed)
+{
+    double *y = host(run, h->point), *g = host(run, h->grad);
     memcpy(y, x, run->dim * sizeof(double));
     y[j] = x[j] + step;
     *landed = y[j] - x[j];
-    return call_gradient(run, y, host(run, h->grad));
+    gpuopt_status st = call_gradient(run, y, g);
+    for (size_t i = 0; st == GPUOPT_SUCCESS && i < run->dim; ++i) {
+        if (isfinite(g[i]) || p->fd_error_handling == GPUOPT_FD_CONTINUE)
+            continue;
+        char point[160];
+        format_point(run, y, point, sizeof point);
+        st = gpuopt_run_fail(run, GPUOPT_ERR_NONFINITE_CRITERION,
+                             "%s: the user gradient is %g in coordinate %zu at x = [%s] (a point "
+                             "of the Hessian's differences); set error_handling=continue to go "
+                             "on without that Hessian",
+                             who(run), g[i], i, point);
+    }
+    return st;
 }
 
 /* Row j of A' (column j of the Jacobian of the gradient): central when both steps exist, else
  * one-sided against the gradient at x; NaN when the bounds leave no step. */
-static gpuopt_status gradient_row(gpuopt_run *run, local_hessian *h, const double *x,
-                                  const double *g0, size_t j, double *row)
+static gpuopt_status gradient_row(gpuopt_run *run, const local_probe *p, local_hessian *h,
+                                  const double *x, const double *g0, size_t j, double *row)
 {
     size_t n = run->dim;
     const double *steps = host(run, h->steps), *g = host(run, h->grad);
@@ -287,12 +309,12 @@ static gpuopt_status gradient_row(gpuopt_run *run, local_hessian *h, const doubl
         return st;
     }
     if (isfinite(plus)) {
-        st = shifted_gradient(run, h, x, j, plus, &a);
+        st = shifted_gradient(run, p, h, x, j, plus, &a);
         for (size_t i = 0; st == GPUOPT_SUCCESS && i < n; ++i)
             row[i] = g[i];
     }
     if (st == GPUOPT_SUCCESS && isfinite(minus))
-        st = shifted_gradient(run, h, x, j, minus, &b);
+        st = shifted_gradient(run, p, h, x, j, minus, &b);
     for (size_t i = 0; st == GPUOPT_SUCCESS && i < n; ++i) {
         if (isfinite(a) && isfinite(b))
             row[i] = (row[i] - g[i]) / (a - b);
@@ -312,7 +334,7 @@ static gpuopt_status from_gradients(gpuopt_run *run, const local_probe *p, local
     double *H = host(run, h->matrix);
     gpuopt_status st = make_steps(run, p, &spec, x, host(run, h->steps));
     for (size_t j = 0; st == GPUOPT_SUCCESS && j < n; ++j)
-        st = gradient_row(run, h, x, g0, j, H + j * n);
+        st = gradient_row(run, p, h, x, g0, j, H + j * n);
     if (st != GPUOPT_SUCCESS)
         return st;
     for (size_t i = 0; i < n; ++i) {
