@@ -205,7 +205,10 @@ static void ocl_describe(gpuopt_backend *b)
     ocl_string_info(o->device, CL_DEVICE_NAME, name, sizeof name);
     ocl_string_info(o->device, CL_DEVICE_VERSION, version, sizeof version);
     clGetPlatformInfo(o->platform, CL_PLATFORM_NAME, sizeof platform - 1, platform, NULL);
-    snprintf(b->device, sizeof b->device, "%s (%s, %s)", name, platform, version);
+    /* the precisions keep the description within b->device */
+    int n = snprintf(b->device, sizeof b->device, "%.120s (%.60s, %.60s)", name, platform,
+                     version);
+    (void)n;
 }
 
 static gpuopt_status ocl_open(gpuopt_backend *b, int device_index)
