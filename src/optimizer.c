@@ -514,8 +514,9 @@ static gpuopt_status evaluate_batch(gpuopt_optimizer *opt, batch_view *v)
 
 static gpuopt_status make_result(const gpuopt_optimizer *opt, gpuopt_result **out);
 
-gpuopt_status gpuopt_optimizer_continue(gpuopt_optimizer *opt, gpuopt_problem *problem,
-                                        gpuopt_result **result)
+/* The arguments of minimize / continue: an optimizer, and a problem with a criterion. */
+static gpuopt_status check_run_args(gpuopt_optimizer *opt, const gpuopt_problem *problem,
+                                    gpuopt_result **result)
 {
     if (!opt)
         return OPT_NULL();
@@ -527,7 +528,15 @@ gpuopt_status gpuopt_optimizer_continue(gpuopt_optimizer *opt, gpuopt_problem *p
         return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NO_CRITERION,
                                 "the problem has no criterion: set one with "
                                 "gpuopt_problem_set_batch_criterion or _point_criterion");
-    gpuopt_status st = check_phase(opt, GPUOPT_PHASE_READY);
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_optimizer_continue(gpuopt_optimizer *opt, gpuopt_problem *problem,
+                                        gpuopt_result **result)
+{
+    gpuopt_status st = check_run_args(opt, problem, result);
+    if (st == GPUOPT_SUCCESS)
+        st = check_phase(opt, GPUOPT_PHASE_READY);
     if (st != GPUOPT_SUCCESS)
         return st;
     opt->target = problem->target;
@@ -551,17 +560,10 @@ gpuopt_status gpuopt_optimizer_continue(gpuopt_optimizer *opt, gpuopt_problem *p
 gpuopt_status gpuopt_minimize(gpuopt_optimizer *opt, gpuopt_problem *problem,
                               gpuopt_result **result)
 {
-    if (!opt)
-        return OPT_NULL();
-    if (result)
-        *result = NULL;
-    if (!problem)
-        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NULL_POINTER, "problem is NULL");
-    if (!problem->has_criterion)
-        return gpuopt_set_error(opt->errmsg, GPUOPT_ERR_NO_CRITERION,
-                                "the problem has no criterion: set one with "
-                                "gpuopt_problem_set_batch_criterion or _point_criterion");
-    gpuopt_status st = gpuopt_optimizer_setup(opt, problem);
+    gpuopt_status st = check_run_args(opt, problem, result);
+    if (st != GPUOPT_SUCCESS)
+        return st;
+    st = gpuopt_optimizer_setup(opt, problem);
     if (st != GPUOPT_SUCCESS) {
         if (result && opt->phase == GPUOPT_PHASE_DONE)
             make_result(opt, result);
