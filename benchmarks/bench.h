@@ -68,6 +68,8 @@ typedef struct bench_row {
     double bytes_per_generation; /* compulsory traffic model, see README */
     double gb_per_s;
     double bw_fraction;          /* NAN (null): no copy-bandwidth figure from the backend */
+    double cpu_per_s;            /* process CPU seconds per second in generations 2..G */
+    int over_budget;             /* skipped for time: larger rows of the series are skipped too */
     double best_f;
 } bench_row;
 

@@ -41,7 +41,7 @@ void bench_print_row(FILE *out, const bench_row *r)
     cell(out, 8, " %*.3g", r->gb_per_s);
     cell(out, 8, " %*.3f", r->bw_fraction);
     if (r->status == ROW_OK)
-        fprintf(out, "  setup %.3g s\n", r->setup_s);
+        fprintf(out, "  setup %.3g s, cpu %.2f\n", r->setup_s, r->cpu_per_s);
     else
         fprintf(out, "  %s: %s\n", status_name(r->status), r->reason);
 }
@@ -150,6 +150,7 @@ static void json_row(FILE *f, const bench_row *r)
     json_field(f, "bytes_per_generation", r->bytes_per_generation);
     json_field(f, "gb_per_s", r->gb_per_s);
     json_field(f, "bw_fraction", r->bw_fraction);
+    json_field(f, "process_cpu_per_s", r->cpu_per_s);
     json_field(f, "best_f", r->best_f);
     fputs("}", f);
 }

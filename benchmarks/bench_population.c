@@ -15,11 +15,16 @@
 #define AUTO_MAX_GENERATIONS 10000
 #define AUTO_TARGET_S 2.0
 
-static double now_s(void)
+static double clock_s(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
 }
 
 /* ----------------------------------------------------------- models */
@@ -105,21 +110,25 @@ static uint64_t host_memory_bytes(const bench_backend *list, size_t n)
 
 /* ----------------------------------------------------------- one run */
 
-/* Observer timestamps: the end of generation 1 and of the last generation seen. */
+/* Observer timestamps: the end of generation 1 and of the last generation seen, on the
+ * monotonic clock and on the process's CPU-time clock (all threads). */
 typedef struct run_timing {
     double start, gen1, last, end;
+    double cpu_gen1, cpu_last;
     int64_t evals_gen1, evals_last, n_last;
 } run_timing;
 
 static int observe(const gpuopt_progress *p, void *user)
 {
     run_timing *t = user;
-    double now = now_s();
+    double now = now_s(), cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     if (p->n_iterations == 1) {
         t->gen1 = now;
+        t->cpu_gen1 = cpu;
         t->evals_gen1 = p->n_evaluations;
     }
     t->last = now;
+    t->cpu_last = cpu;
     t->evals_last = p->n_evaluations;
     t->n_last = p->n_iterations;
     return 0;
@@ -205,12 +214,6 @@ typedef struct row_plan {
     double overhead_s;  /* a run's time outside its generations 2..G */
 } row_plan;
 
-/* What a smaller measured row of the same series predicts for the probe of this one. */
-typedef struct series_ref {
-    double element_gen_s, element_overhead_s; /* per population x dimension element */
-    double elements;
-} series_ref;
-
 static int check_memory(bench_row *row, const algorithm_model *m, uint64_t device_limit,
                         uint64_t host_limit, int on_host)
 {
@@ -233,22 +236,54 @@ static int check_memory(bench_row *row, const algorithm_model *m, uint64_t devic
     return -1;
 }
 
-/* Skips, without probing, a row whose probe alone would exceed the budget by the scaling of
- * a smaller row of the same series. */
-static int check_extrapolation(bench_row *row, const series_ref *ref, double budget)
+static double elements(const bench_row *row)
 {
-    double elements = (double)row->population * (double)row->dim;
-    if (ref->elements <= 0 || elements <= ref->elements)
-        return 0;
-    double probe = elements * (ref->element_overhead_s + PROBE_GENERATIONS * ref->element_gen_s);
+    return (double)row->population * (double)row->dim;
+}
+
+static int skip_for_time(bench_row *row)
+{
+    row->status = ROW_SKIPPED;
+    row->over_budget = 1;
+    return -1;
+}
+
+/* The probe time a measured row predicts for a larger one: the run outside its timed
+ * generations plus one generation, scaled by population x dimension. */
+static double predicted_probe(const bench_row *ref, const bench_row *row)
+{
+    double overhead = fmax(0.0, ref->total_s - ref->seconds);
+    double generation = ref->seconds / (double)ref->timed_generations;
+    return (overhead + generation) * elements(row) / elements(ref);
+}
+
+/* Skips, without probing, a row no smaller in population and dimension than an earlier row of
+ * its series (same backend, algorithm, problem) that was over the budget, or whose probe alone
+ * the largest such measured row predicts to exceed the budget. */
+static int check_smaller_rows(bench_row *row, const bench_row *series, size_t n, double budget)
+{
+    const bench_row *ref = NULL;
+    for (size_t i = 0; i < n; ++i) {
+        const bench_row *s = &series[i];
+        if (s->population > row->population || s->dim > row->dim)
+            continue;
+        if (s->over_budget) {
+            snprintf(row->reason, sizeof row->reason,
+                     "time: the smaller row %zu x %zu was already over the budget",
+                     s->population, s->dim);
+            return skip_for_time(row);
+        }
+        if (s->status == ROW_OK && (!ref || elements(s) > elements(ref)))
+            ref = s;
+    }
+    double probe = ref ? predicted_probe(ref, row) : 0;
     if (probe <= budget)
         return 0;
-    row->status = ROW_SKIPPED;
     row->estimated_row_s = probe;
     snprintf(row->reason, sizeof row->reason,
-             "time: the probe alone would take about %.3g s (scaled from a smaller row) "
-             "> budget %g s", probe, budget);
-    return -1;
+             "time: the probe alone would take about %.3g s (scaled from the row %zu x %zu) "
+             "> budget %g s", probe, ref->population, ref->dim, budget);
+    return skip_for_time(row);
 }
 
 /* Generations of the timed run: fixed, or auto (about AUTO_TARGET_S of timed generations,
@@ -285,11 +320,10 @@ static int probe(gpuopt_context *ctx, gpuopt_problem *problem, bench_row *row,
     row->estimated_row_s = row->probe_s + plan->overhead_s + (double)(g - 1) * plan->gen_s;
     if (row->generations)
         return 0;
-    row->status = ROW_SKIPPED;
     snprintf(row->reason, sizeof row->reason,
              "time: estimated %.3g s for %lld generations > budget %g s (probe: %.3g s)",
              row->estimated_row_s, (long long)g, cfg->row_budget_s, row->probe_s);
-    return -1;
+    return skip_for_time(row);
 }
 
 static void fill_measurement(bench_row *row, const run_timing *t)
@@ -305,14 +339,16 @@ static void fill_measurement(bench_row *row, const run_timing *t)
     row->bytes_per_generation =
         model_bytes(m->traffic_rows, m->traffic_values, row->population, row->dim);
     row->gb_per_s = row->bytes_per_generation * row->gen_per_s / 1e9;
+    row->cpu_per_s = (t->cpu_last - t->cpu_gen1) / row->seconds;
     row->bw_fraction = row->backend->copy_bandwidth_gbs > 0
                            ? row->gb_per_s / row->backend->copy_bandwidth_gbs
                            : NAN;
 }
 
-static void measure_row(gpuopt_context *ctx, bench_row *row, const bench_config *cfg,
-                        series_ref *ref)
+/* Measures row `series[n]`, the earlier rows of its series being series[0..n). */
+static void measure_row(gpuopt_context *ctx, bench_row *series, size_t n, const bench_config *cfg)
 {
+    bench_row *row = &series[n];
     gpuopt_problem *problem = NULL;
     if (gpuopt_problem_create_builtin(&problem, row->problem, row->dim) != GPUOPT_SUCCESS) {
         row->status = ROW_FAILED;
@@ -321,14 +357,10 @@ static void measure_row(gpuopt_context *ctx, bench_row *row, const bench_config 
     }
     row_plan plan;
     run_timing t;
-    if (!check_extrapolation(row, ref, cfg->row_budget_s) &&
+    if (!check_smaller_rows(row, series, n, cfg->row_budget_s) &&
         !probe(ctx, problem, row, cfg, &plan) &&
-        !run_checked(ctx, problem, row, row->generations, &t)) {
+        !run_checked(ctx, problem, row, row->generations, &t))
         fill_measurement(row, &t);
-        ref->elements = (double)row->population * (double)row->dim;
-        ref->element_gen_s = row->seconds / (double)row->timed_generations / ref->elements;
-        ref->element_overhead_s = fmax(0.0, row->total_s - row->seconds) / ref->elements;
-    }
     gpuopt_problem_destroy(&problem);
 }
 
@@ -359,7 +391,7 @@ static bench_row *new_row(grid *g, const bench_backend *b, const char *algorithm
     row->dim = dim;
     row->estimated_row_s = row->probe_s = row->seconds = row->setup_s = row->total_s = NAN;
     row->gen_per_s = row->evals_per_s = row->bytes_per_generation = row->gb_per_s = NAN;
-    row->bw_fraction = row->best_f = NAN;
+    row->bw_fraction = row->best_f = row->cpu_per_s = NAN;
     return row;
 }
 
@@ -400,7 +432,7 @@ static limits limits_of(const bench_backend *b, uint64_t host_memory)
 static int run_series(gpuopt_context *ctx, const bench_backend *b, const char *algorithm,
                       const char *problem, const bench_config *cfg, limits lim, grid *g)
 {
-    series_ref ref = {0, 0, 0};
+    size_t first = g->n;
     for (size_t i = 0; i < cfg->populations.n; ++i) {
         for (size_t j = 0; j < cfg->dimensions.n; ++j) {
             bench_row *row = new_row(g, b, algorithm, problem, cfg->populations.item[i],
@@ -411,7 +443,7 @@ static int run_series(gpuopt_context *ctx, const bench_backend *b, const char *a
                 row->status = ROW_FAILED;
                 snprintf(row->reason, sizeof row->reason, "no context: %s", b->context_error);
             } else if (!check_memory(row, model_of(algorithm), lim.device, lim.host, lim.on_host)) {
-                measure_row(ctx, row, cfg, &ref);
+                measure_row(ctx, &g->rows[first], g->n - 1 - first, cfg);
             }
             bench_print_row(stdout, row);
             fflush(stdout);

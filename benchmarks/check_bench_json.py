@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 ROW_NUMBERS = ["seconds", "setup_s", "total_s", "probe_s", "gen_per_s", "evals_per_s",
-               "bytes_per_generation", "gb_per_s", "best_f", "memory_bytes"]
+               "bytes_per_generation", "gb_per_s", "best_f", "memory_bytes", "process_cpu_per_s"]
 ROW_KEYS = ["backend", "algorithm", "problem", "population", "dim", "status", "reason",
             "generations", "timed_generations", "bw_fraction", "memory_limit_bytes",
             "host_memory_bytes", "estimated_row_s"] + ROW_NUMBERS

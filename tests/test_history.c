@@ -1,15 +1,19 @@
 /* Run history through the public API (include/gpuopt/history.h): checkpoints saved while a run
- * goes on, by an interrupt and by hand (ask/tell) resume bit for bit for every algorithm; logs
- * hold one record per iteration and the outcome; bad files and mismatches are refused with
- * clear messages. Without HDF5 every call says so. */
+ * goes on, by an interrupt and by hand (ask/tell) resume bit for bit for every algorithm (each on
+ * the problem and settings tests/algorithm_cases.h picks for it); logs hold one record per
+ * iteration and the outcome; bad files and mismatches are refused with clear messages. Without
+ * HDF5 every call says so. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "algorithm_cases.h"
 #include "check.h"
 #include "gpuopt.h"
+#include "kernels/problems.h"
+#include "src/problems.h"
 
 static char dir[256];
 
@@ -25,14 +29,23 @@ static const char *in_dir(const char *name)
 typedef struct setup {
     gpuopt_context *ctx;
     gpuopt_problem *problem;
+    const algorithm_case *c; /* NULL: the algorithm's defaults */
 } setup;
 
 static setup open_setup(const char *problem, size_t dim)
 {
-    setup s = {NULL, NULL};
+    setup s = {NULL, NULL, NULL};
     CHECK_STATUS(gpuopt_context_create(&s.ctx, "cpu"), GPUOPT_SUCCESS);
     gpuopt_context_set_seed(s.ctx, 2024);
     CHECK_STATUS(gpuopt_problem_create_builtin(&s.problem, problem, dim), GPUOPT_SUCCESS);
+    return s;
+}
+
+/* The problem of an algorithm's case; make() applies the case's settings. */
+static setup open_case(const algorithm_case *c)
+{
+    setup s = open_setup(c->problem, c->dim);
+    s.c = c;
     return s;
 }
 
@@ -46,9 +59,26 @@ static gpuopt_optimizer *make(const setup *s, const char *algorithm, int64_t ite
 {
     gpuopt_optimizer *o = NULL;
     CHECK_STATUS(gpuopt_optimizer_create(&o, s->ctx, algorithm), GPUOPT_SUCCESS);
+    if (s->c)
+        CHECK_MSG(algorithm_case_apply(s->c, o) == GPUOPT_SUCCESS, "%s (%s): %s", algorithm,
+                  algorithm_case_text(s->c), gpuopt_optimizer_errmsg(o));
     CHECK_STATUS(gpuopt_optimizer_set_int(o, "stopping.max_iterations", iterations),
                  GPUOPT_SUCCESS);
     return o;
+}
+
+/* Runs test(case) for every registered algorithm that has a case; says which have none. */
+static void for_every_algorithm(void (*test)(const algorithm_case *c), const char *what)
+{
+    for (size_t i = 0; i < gpuopt_algorithm_count(); ++i) {
+        gpuopt_algorithm_info a;
+        algorithm_case c;
+        CHECK_STATUS(gpuopt_algorithm_info_at(i, &a), GPUOPT_SUCCESS);
+        if (algorithm_case_for(&a, &c))
+            test(&c);
+        else
+            algorithm_case_skip(a.name, what, c.why_none);
+    }
 }
 
 static int same_result(const gpuopt_result *a, const gpuopt_result *b)
@@ -63,29 +93,42 @@ static int same_result(const gpuopt_result *a, const gpuopt_result *b)
            gpuopt_result_stop_reason(a) == gpuopt_result_stop_reason(b);
 }
 
+/* A whole run of the case: its stop reason must be a stop reason, not an error. */
+static gpuopt_result *run_whole(const setup *s, const char *alg, int64_t iterations)
+{
+    gpuopt_optimizer *o = make(s, alg, iterations);
+    gpuopt_result *r = NULL;
+    gpuopt_status st = gpuopt_minimize(o, s->problem, &r);
+    CHECK_MSG(st > 0, "%s (%s): %s: %s", alg, algorithm_case_text(s->c), gpuopt_status_name(st),
+              gpuopt_optimizer_errmsg(o));
+    gpuopt_optimizer_destroy(&o);
+    if (st <= 0)
+        gpuopt_result_destroy(&r);
+    return r;
+}
+
 /* ------------------------------------------------ interrupt, then resume */
 
-static int stop_at;
+enum { INTERRUPT_RUN = 40, INTERRUPT_AT = 13 };
 
 static int stop_at_iteration(const gpuopt_progress *p, void *user)
 {
     (void)user;
-    return p->n_iterations >= stop_at;
+    return p->n_iterations >= INTERRUPT_AT;
 }
 
 static gpuopt_result *interrupted_then_resumed(const setup *s, const char *alg, const char *ckpt)
 {
-    gpuopt_optimizer *first = make(s, alg, 40);
+    gpuopt_optimizer *first = make(s, alg, INTERRUPT_RUN);
     gpuopt_result *partial = NULL, *result = NULL;
-    stop_at = 13;
     gpuopt_optimizer_set_progress(first, stop_at_iteration, NULL);
     CHECK_STATUS(gpuopt_optimizer_set_checkpoint(first, ckpt, 5, 0), GPUOPT_SUCCESS);
     CHECK_STATUS(gpuopt_minimize(first, s->problem, &partial), GPUOPT_STOP_INTERRUPTED);
     gpuopt_checkpoint_info info;
     CHECK_STATUS(gpuopt_checkpoint_read_info(ckpt, &info), GPUOPT_SUCCESS);
-    CHECK_MSG(info.n_iterations == gpuopt_result_n_iterations(partial), "%s: saved at %lld", alg,
-              (long long)info.n_iterations);
-    CHECK(strcmp(info.problem, "rastrigin") == 0 && info.dim == 6 && info.seed == 2024);
+    CHECK_MSG(partial && info.n_iterations == gpuopt_result_n_iterations(partial),
+              "%s: saved at %lld", alg, (long long)info.n_iterations);
+    CHECK(strcmp(info.problem, s->c->problem) == 0 && info.dim == s->c->dim && info.seed == 2024);
     CHECK(strcmp(info.backend, "cpu") == 0 && info.checkpoint_every_iterations == 5);
     gpuopt_optimizer *second = make(s, alg, 7); /* the saved options replace these */
     CHECK_STATUS(gpuopt_optimizer_resume(second, s->problem, ckpt, 0), GPUOPT_SUCCESS);
@@ -96,84 +139,130 @@ static gpuopt_result *interrupted_then_resumed(const setup *s, const char *alg, 
     return result;
 }
 
-static void test_interrupt_and_resume(void)
+static void interrupt_and_resume(const algorithm_case *c)
 {
-    setup s = open_setup("rastrigin", 6);
-    for (size_t i = 0; i < gpuopt_algorithm_count(); ++i) {
-        gpuopt_algorithm_info a;
-        gpuopt_algorithm_info_at(i, &a);
-        gpuopt_optimizer *whole = make(&s, a.name, 40);
-        gpuopt_result *full = NULL;
-        gpuopt_minimize(whole, s.problem, &full);
-        gpuopt_result *resumed = interrupted_then_resumed(&s, a.name, in_dir("int.ckpt"));
-        CHECK_MSG(full && resumed && same_result(full, resumed), "%s: resumed run differs",
-                  a.name);
-        gpuopt_result_destroy(&full);
+    setup s = open_case(c);
+    gpuopt_result *full = run_whole(&s, c->algorithm, INTERRUPT_RUN);
+    if (full && gpuopt_result_n_iterations(full) <= INTERRUPT_AT) {
+        char why[160];
+        snprintf(why, sizeof why, "its whole run stopped by %s after %lld iterations",
+                 gpuopt_status_name(gpuopt_result_stop_reason(full)),
+                 (long long)gpuopt_result_n_iterations(full));
+        algorithm_case_skip(c->algorithm, "the interrupt at iteration 13 and resume", why);
+    } else if (full) {
+        gpuopt_result *resumed = interrupted_then_resumed(&s, c->algorithm, in_dir("int.ckpt"));
+        CHECK_MSG(resumed && same_result(full, resumed), "%s (%s): resumed run differs",
+                  c->algorithm, algorithm_case_text(c));
         gpuopt_result_destroy(&resumed);
-        gpuopt_optimizer_destroy(&whole);
     }
+    gpuopt_result_destroy(&full);
     close_setup(&s);
 }
 
 /* ------------------------------------------- ask/tell, save by hand, resume */
 
-/* Drives o by ask/tell until it stops; saves to `path` after `save_after` batches (if >= 0). */
-static gpuopt_status drive(gpuopt_optimizer *o, gpuopt_problem *p, int save_after,
-                           const char *path)
+/* The raw outputs of a built-in problem at n points, as tell() takes them: the value of a scalar
+ * problem, the contributions (or residuals) of the others. */
+static void raw_outputs(const gpuopt_problem *p, const double *X, size_t n, double *out)
+{
+    const gpuopt_builtin_problem *b = gpuopt_builtin_find(gpuopt_problem_name(p));
+    size_t dim = gpuopt_problem_dim(p), n_outputs = gpuopt_problem_n_outputs(p);
+    CHECK(b != NULL);
+    for (size_t i = 0; b && i < n; ++i)
+        for (size_t k = 0; k < n_outputs; ++k)
+            out[i * n_outputs + k] = gpuopt_builtin_output(b->id, X + i * dim, (int)dim, k);
+}
+
+/* Drives o by ask/tell until it stops; saves to `path` after `save_after` batches (if >= 0).
+ * Returns the number of batches told; *saved says whether the save happened. */
+static int drive(gpuopt_optimizer *o, gpuopt_problem *p, int save_after, const char *path,
+                 int *saved)
 {
     gpuopt_status st = GPUOPT_SUCCESS;
+    size_t n_outputs = gpuopt_problem_n_outputs(p);
     double *f = NULL;
-    for (int batch = 0; st == GPUOPT_SUCCESS; ++batch) {
-        if (batch == save_after)
+    int batch = 0;
+    for (; st == GPUOPT_SUCCESS; ++batch) {
+        if (batch == save_after) {
             CHECK_STATUS(gpuopt_optimizer_save_checkpoint(o, path), GPUOPT_SUCCESS);
+            *saved = 1;
+        }
         const double *X;
         size_t n;
         if ((st = gpuopt_optimizer_ask(o, &X, &n)) != GPUOPT_SUCCESS)
             break;
-        f = realloc(f, n * sizeof *f);
-        gpuopt_problem_evaluate(p, X, n, f);
+        f = realloc(f, n * n_outputs * sizeof *f);
+        raw_outputs(p, X, n, f);
         st = gpuopt_optimizer_tell(o, f, n);
     }
+    CHECK_MSG(st > 0, "ask/tell ended with %s: %s", gpuopt_status_name(st),
+              gpuopt_optimizer_errmsg(o));
     free(f);
-    return st;
+    return batch;
 }
 
-static void test_ask_tell_save(void)
+enum { ASK_TELL_RUN = 25, SAVE_AFTER = 9 };
+
+/* A batch that is out cannot be saved. */
+static void busy_save_refused(const setup *s, const char *alg)
 {
-    setup s = open_setup("rosenbrock", 4);
-    const char *ckpt = in_dir("asktell.ckpt");
-    for (size_t i = 0; i < gpuopt_algorithm_count(); ++i) {
-        gpuopt_algorithm_info a;
-        gpuopt_algorithm_info_at(i, &a);
-        gpuopt_optimizer *o = make(&s, a.name, 25);
-        CHECK_STATUS(gpuopt_optimizer_setup(o, s.problem), GPUOPT_SUCCESS);
-        drive(o, s.problem, 9, ckpt);
-        gpuopt_result *whole = NULL, *again = NULL;
-        gpuopt_optimizer_result(o, &whole);
-        gpuopt_optimizer *r = make(&s, a.name, 25);
+    gpuopt_optimizer *busy = make(s, alg, ASK_TELL_RUN);
+    const double *X;
+    size_t n;
+    CHECK_STATUS(gpuopt_optimizer_setup(busy, s->problem), GPUOPT_SUCCESS);
+    CHECK_STATUS(gpuopt_optimizer_ask(busy, &X, &n), GPUOPT_SUCCESS);
+    CHECK_STATUS(gpuopt_optimizer_save_checkpoint(busy, in_dir("busy.ckpt")),
+                 GPUOPT_ERR_INVALID_STATE);
+    gpuopt_optimizer_destroy(&busy);
+}
+
+static void ask_tell_save(const algorithm_case *c)
+{
+    setup s = open_case(c);
+    const char *ckpt = in_dir("asktell.ckpt"), *alg = c->algorithm;
+    gpuopt_optimizer *o = make(&s, alg, ASK_TELL_RUN);
+    CHECK_STATUS(gpuopt_optimizer_setup(o, s.problem), GPUOPT_SUCCESS);
+    int saved = 0, batches = drive(o, s.problem, SAVE_AFTER, ckpt, &saved);
+    gpuopt_result *whole = NULL, *again = NULL;
+    gpuopt_optimizer_result(o, &whole);
+    if (!saved) {
+        char why[120];
+        snprintf(why, sizeof why, "its run ended after %d batches", batches);
+        algorithm_case_skip(alg, "the ask/tell save after 9 batches and resume", why);
+    } else {
+        gpuopt_optimizer *r = make(&s, alg, ASK_TELL_RUN);
         CHECK_STATUS(gpuopt_optimizer_resume(r, s.problem, ckpt, 0), GPUOPT_SUCCESS);
-        drive(r, s.problem, -1, NULL);
+        drive(r, s.problem, -1, NULL, &saved);
         gpuopt_optimizer_result(r, &again);
-        CHECK_MSG(whole && again && same_result(whole, again), "%s: ask/tell resume differs",
-                  a.name);
-        /* a batch that is out cannot be saved */
-        gpuopt_optimizer *busy = make(&s, a.name, 25);
-        const double *X;
-        size_t n;
-        gpuopt_optimizer_setup(busy, s.problem);
-        gpuopt_optimizer_ask(busy, &X, &n);
-        CHECK_STATUS(gpuopt_optimizer_save_checkpoint(busy, in_dir("busy.ckpt")),
-                     GPUOPT_ERR_INVALID_STATE);
-        gpuopt_optimizer_destroy(&busy);
-        gpuopt_result_destroy(&whole);
-        gpuopt_result_destroy(&again);
-        gpuopt_optimizer_destroy(&o);
+        CHECK_MSG(whole && again && same_result(whole, again), "%s (%s): ask/tell resume differs",
+                  alg, algorithm_case_text(c));
         gpuopt_optimizer_destroy(&r);
     }
+    busy_save_refused(&s, alg);
+    gpuopt_result_destroy(&whole);
+    gpuopt_result_destroy(&again);
+    gpuopt_optimizer_destroy(&o);
+    unlink(ckpt);
     close_setup(&s);
 }
 
 /* ------------------------------------------------------------------ logs */
+
+enum { LOG_RUN = 30 };
+
+/* GPUOPT_STOP_MAX_ITERATIONS -> "max_iterations", as logs name stop reasons. */
+static const char *short_reason(gpuopt_status st)
+{
+    static char text[64];
+    const char *name = gpuopt_status_name(st);
+    if (strncmp(name, "GPUOPT_STOP_", 12) == 0)
+        name += 12;
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof text; ++i)
+        text[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+    text[i] = '\0';
+    return text;
+}
 
 static void check_log_rows(const gpuopt_log_data *d, const gpuopt_result *r, const char *alg)
 {
@@ -190,14 +279,22 @@ static void check_log_rows(const gpuopt_log_data *d, const gpuopt_result *r, con
     size_t last = d->n_records - 1;
     CHECK(d->n_records > 0 && d->best_f[last] == gpuopt_result_fun(r));
     CHECK(d->n_records > 0 && d->n_evaluations[last] == gpuopt_result_n_evaluations(r));
-    CHECK(memcmp(d->best_x + last * d->dim, gpuopt_result_x(r), d->dim * sizeof(double)) == 0);
-    CHECK(d->finished && d->final_f == gpuopt_result_fun(r) &&
-          strcmp(d->stop_reason, "max_iterations") == 0);
+    CHECK(d->n_records > 0 &&
+          memcmp(d->best_x + last * d->dim, gpuopt_result_x(r), d->dim * sizeof(double)) == 0);
+    const char *reason = short_reason(gpuopt_result_stop_reason(r));
+    CHECK_MSG(d->finished && d->final_f == gpuopt_result_fun(r) &&
+                  d->stop_code == (int)gpuopt_result_stop_reason(r) &&
+                  strcmp(d->stop_reason, reason) == 0,
+              "%s: the log's outcome: finished %d, stop reason %s (the run's: %s)", alg,
+              d->finished, d->stop_reason, reason);
 }
 
-static void check_log_setup(const gpuopt_log_data *d, const char *alg)
+static void check_log_setup(const gpuopt_log_data *d, const algorithm_case *c)
 {
-    CHECK(strcmp(d->algorithm, alg) == 0 && strcmp(d->problem, "sphere") == 0 && d->dim == 3);
+    const char *alg = c->algorithm;
+    CHECK_MSG(strcmp(d->algorithm, alg) == 0 && strcmp(d->problem, c->problem) == 0 &&
+                  d->dim == c->dim,
+              "%s: the log's set-up: %s, %s, dim %zu", alg, d->algorithm, d->problem, d->dim);
     CHECK(strcmp(d->backend, "cpu") == 0 && d->seed == 2024 && d->n_resumes == 0);
     CHECK(strcmp(d->library_version, gpuopt_version()) == 0 && d->start_time[0] == '2');
     CHECK(d->lower[0] < d->upper[0] && d->n_options > 4);
@@ -206,6 +303,14 @@ static void check_log_setup(const gpuopt_log_data *d, const char *alg)
         has_max |= strcmp(d->option_keys[i], "stopping.max_iterations") == 0 &&
                    strcmp(d->option_values[i], "30") == 0;
     CHECK_MSG(has_max, "%s: option stopping.max_iterations=30 not in the log", alg);
+    for (size_t k = 0; k < c->n_settings; ++k) { /* the case's settings, as set */
+        int found = 0;
+        size_t key_len = strcspn(c->settings[k], "=");
+        for (size_t i = 0; i < d->n_options; ++i)
+            found |= strlen(d->option_keys[i]) == key_len &&
+                     strncmp(d->option_keys[i], c->settings[k], key_len) == 0;
+        CHECK_MSG(found, "%s: option %s not in the log", alg, c->settings[k]);
+    }
     CHECK_MSG(d->n_report > 0, "%s: no report values", alg);
 }
 
@@ -220,30 +325,29 @@ static void check_evaluations(const gpuopt_log_data *d, const gpuopt_result *r)
           d->eval_iteration[d->n_eval_records - 1] == gpuopt_result_n_iterations(r));
 }
 
-static void test_logs(void)
+static void logs(const algorithm_case *c)
 {
-    setup s = open_setup("sphere", 3);
-    const char *log = in_dir("run.h5");
-    for (size_t i = 0; i < gpuopt_algorithm_count(); ++i) {
-        gpuopt_algorithm_info a;
-        gpuopt_algorithm_info_at(i, &a);
-        gpuopt_optimizer *o = make(&s, a.name, 30);
-        CHECK_STATUS(gpuopt_optimizer_set_log(o, log, GPUOPT_LOG_EVALUATIONS |
-                                                          GPUOPT_LOG_OVERWRITE),
-                     GPUOPT_SUCCESS);
-        gpuopt_result *r = NULL;
-        CHECK_STATUS(gpuopt_minimize(o, s.problem, &r), GPUOPT_STOP_MAX_ITERATIONS);
-        gpuopt_log_data *d = NULL;
-        CHECK_STATUS(gpuopt_log_read(log, &d), GPUOPT_SUCCESS);
-        if (d && r) {
-            check_log_setup(d, a.name);
-            check_log_rows(d, r, a.name);
-            check_evaluations(d, r);
-        }
-        gpuopt_log_data_free(&d);
-        gpuopt_result_destroy(&r);
-        gpuopt_optimizer_destroy(&o);
+    setup s = open_case(c);
+    const char *log = in_dir("run.h5"), *alg = c->algorithm;
+    gpuopt_optimizer *o = make(&s, alg, LOG_RUN);
+    CHECK_STATUS(gpuopt_optimizer_set_log(o, log, GPUOPT_LOG_EVALUATIONS | GPUOPT_LOG_OVERWRITE),
+                 GPUOPT_SUCCESS);
+    gpuopt_result *r = NULL;
+    gpuopt_status st = gpuopt_minimize(o, s.problem, &r);
+    CHECK_MSG(st > 0, "%s (%s): %s", alg, algorithm_case_text(c), gpuopt_optimizer_errmsg(o));
+    if (st > 0 && st != GPUOPT_STOP_MAX_ITERATIONS)
+        algorithm_case_skip(alg, "a log that ends by stopping.max_iterations=30",
+                            gpuopt_result_message(r));
+    gpuopt_log_data *d = NULL;
+    CHECK_STATUS(gpuopt_log_read(log, &d), GPUOPT_SUCCESS);
+    if (d && r) {
+        check_log_setup(d, c);
+        check_log_rows(d, r, alg);
+        check_evaluations(d, r);
     }
+    gpuopt_log_data_free(&d);
+    gpuopt_result_destroy(&r);
+    gpuopt_optimizer_destroy(&o);
     close_setup(&s);
 }
 
@@ -415,9 +519,9 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    test_interrupt_and_resume();
-    test_ask_tell_save();
-    test_logs();
+    for_every_algorithm(interrupt_and_resume, "the interrupt and resume");
+    for_every_algorithm(ask_tell_save, "the ask/tell save and resume");
+    for_every_algorithm(logs, "the log");
     test_log_exists();
     test_bad_checkpoints();
     test_mismatch();

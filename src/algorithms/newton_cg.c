@@ -1,13 +1,19 @@
 /* Newton-CG, step for step as scipy.optimize's _minimize_newtoncg.
  *
- * Each iteration solves H p = -g approximately by conjugate gradients started at 0, with
- * Hessian-vector products by differences of gradients, H v ~ (g(x + eps v) - g(x)) / eps
- * (scipy's approx_fhess_p): each product is one batch (the gradient stencil at x + eps v), or
- * one call of the user's gradient and no batch. CG stops when the residual's 1-norm is at most
- * min(0.5, sqrt(|g|_1)) |g|_1, at non-positive curvature (the first time: the steepest-descent
- * step scaled by g'g / -curvature), or fails after 20 n iterations. Then scipy's wolfe1/wolfe2
- * line search along p (c1 = 1e-4, c2 = 0.9, wolfe1 steps in [1e-8, 50], wolfe2 unbounded),
- * and the test |alpha p|_1 <= n xtol. */
+ * Each iteration solves H p = -g approximately by conjugate gradients started at 0. CG stops
+ * when the residual's 1-norm is at most min(0.5, sqrt(|g|_1)) |g|_1, at non-positive curvature
+ * (on the first step: the steepest-descent step scaled by g'g / -curvature), or fails after
+ * 20 n iterations. Then scipy's wolfe1/wolfe2 line search along p (c1 = 1e-4, c2 = 0.9, wolfe1
+ * steps in [1e-8, 50], wolfe2 unbounded), and the test |alpha p|_1 <= n xtol.
+ *
+ * CG's products H v (option `hessian`):
+ *  - products: scipy's approx_fhess_p, (g(x + eps v) - g(x)) / eps; each product is one batch
+ *    (the gradient stencil at x + eps v), or one call of the user's gradient and no batch. The
+ *    default with a user gradient: evaluations and iterates as scipy's.
+ *  - matrix: the finite-difference Hessian at x once per iteration (local_hessian: one batch of
+ *    the value stencil, or differences of the user gradient), then exact products on the host.
+ *    The default with finite-difference gradients, whose noise (about sqrt(eps) relative) makes
+ *    differences of gradients eps apart meaningless: scipy's products fail there. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -109,17 +115,17 @@ static gpuopt_status ncg_init(gpuopt_run *run)
     s->gtol = gpuopt_opt_double(run, "convergence.absolute_gradient_tolerance");
     s->eps = gpuopt_opt_double(run, "numdiff.hessian_vector_step");
     s->cg_max = 20 * (int64_t)run->dim;
+    int mode = gpuopt_opt_choice(run, "hessian");
+    s->use_matrix = mode == NCG_MATRIX || (mode == NCG_AUTO && !run->gradient);
     gpuopt_status st = local_refuse_bounds(run);
     if (st == GPUOPT_SUCCESS)
         st = local_check_wolfe_constants(run, c1, c2);
+    if (st == GPUOPT_SUCCESS && s->use_matrix)
+        st = local_hessian_init(run, &s->hessian);
     if (st == GPUOPT_SUCCESS)
         st = local_probe_init(run, &s->probe, 0);
     if (st == GPUOPT_SUCCESS)
         st = allocate(run, s);
-    int mode = gpuopt_opt_choice(run, "hessian");
-    s->use_matrix = mode == NCG_MATRIX || (mode == NCG_AUTO && !s->probe.user_gradient);
-    if (st == GPUOPT_SUCCESS && s->use_matrix)
-        st = local_hessian_init(run, &s->hessian, &s->probe);
     if (st != GPUOPT_SUCCESS)
         return st;
     local_ls_setup(&s->ls, c1, c2, 1e-8, 50, 0);

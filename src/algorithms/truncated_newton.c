@@ -95,8 +95,10 @@ static const gpuopt_option_spec tn_options[] = {
      "scipy's eta: the line search's curvature constant in [0, 1); -1: 0.25."},
     {"finitie_difference_precision", GPUOPT_OPTION_DOUBLE, 0, NULL, 0, 1, NULL,
      GPUOPT_OPT_ZERO_IS_AUTO | GPUOPT_OPT_MAX_EXCLUSIVE,
-     "scipy's accuracy (the seed's spelling of the key): relative precision of the "
-     "Hessian-vector differences; at most machine epsilon, and 0, mean sqrt(eps)."},
+     "scipy's accuracy (the seed's spelling of the key): the relative step of the "
+     "Hessian-vector differences; at most machine epsilon, and 0, mean auto: sqrt(eps) with a "
+     "user gradient (scipy's value), eps^(1/4) with forward or backward finite-difference "
+     "gradients, eps^(1/3) with central ones (the square root of the gradient's precision)."},
     {"criterion_rescale_factor", GPUOPT_OPTION_DOUBLE, -1, NULL, 0, DBL_MAX, NULL,
      GPUOPT_OPT_NEG_IS_AUTO,
      "scipy's rescale: f is rescaled when |log10 |g|| exceeds this (0: every iteration, large: "
@@ -1077,7 +1079,8 @@ static double auto_accuracy(const gpuopt_run *run, const local_probe *p)
 static void read_options(gpuopt_run *run, tn_state *s)
 {
     double rteps = sqrt(TN_EPS);
-    int64_t n = (int64_t)run->dim, maxcg = gpuopt_opt_int(run, "max_hess_evaluations_per_iteration");
+    int64_t n = (int64_t)run->dim;
+    int64_t maxcg = gpuopt_opt_int(run, "max_hess_evaluations_per_iteration");
     if (maxcg < 0)
         maxcg = n / 2 < 1 ? 1 : n / 2 > 50 ? 50 : n / 2;
     s->maxcgit = maxcg > n ? n : maxcg;

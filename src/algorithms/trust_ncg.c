@@ -324,9 +324,9 @@ static gpuopt_status tr_init(gpuopt_run *run)
                              "trustregion.maximal_radius (%g)",
                              s->radius, s->max_radius);
     if (st == GPUOPT_SUCCESS)
-        st = local_probe_init(run, &s->probe, 0);
+        st = local_hessian_init(run, &s->hessian);
     if (st == GPUOPT_SUCCESS)
-        st = local_hessian_init(run, &s->hessian, &s->probe);
+        st = local_probe_init(run, &s->probe, 0);
     if (st == GPUOPT_SUCCESS)
         st = allocate(run, s);
     if (st != GPUOPT_SUCCESS)

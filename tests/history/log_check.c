@@ -1,8 +1,11 @@
-/* log_check LOG ITERATIONS EVALUATIONS FUN: a helper of the history tests. Reads a run log
- * with gpuopt_log_read and checks that it has each iteration 1..ITERATIONS exactly once, in
- * order, with non-decreasing evaluation counts and non-increasing best values, and that the
- * run finished with EVALUATIONS evaluations and best value FUN (as printed with %.17g).
- * Exit status 0 when it does; else the first difference on stderr and exit 1. */
+/* A helper of the history tests; reads a run log with gpuopt_log_read.
+ * log_check LOG ITERATIONS EVALUATIONS FUN: checks that the log has each iteration
+ *   1..ITERATIONS exactly once, in order, with non-decreasing evaluation counts and
+ *   non-increasing best values, and that the run finished with EVALUATIONS evaluations and best
+ *   value FUN (as printed with %.17g). Exit status 0 when it does; else the first difference on
+ *   stderr and exit 1.
+ * log_check --iterating-seconds LOG: prints the seconds between the first and the last
+ *   iteration record (the run's time spent iterating, without its set-up). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,18 +43,35 @@ static int outcome_matches(const gpuopt_log_data *d, int64_t iterations, int64_t
                 evaluations, fun);
         return 0;
     }
+    /* a run may stop in a batch that completes no iteration (e.g. inside a line search): the
+     * last record then counts fewer evaluations than the outcome */
     if ((int64_t)d->n_records != iterations ||
-        d->n_evaluations[d->n_records - 1] != evaluations) {
+        d->n_evaluations[d->n_records - 1] > evaluations) {
         fprintf(stderr, "%zu records for %" PRId64 " iterations\n", d->n_records, iterations);
         return 0;
     }
     return 1;
 }
 
+static int iterating_seconds(const char *path)
+{
+    gpuopt_log_data *d = NULL;
+    if (gpuopt_log_read(path, &d) != GPUOPT_SUCCESS) {
+        fprintf(stderr, "%s\n", gpuopt_last_error());
+        return 1;
+    }
+    printf("%.6f\n", d->n_records ? d->elapsed[d->n_records - 1] - d->elapsed[0] : 0.0);
+    gpuopt_log_data_free(&d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--iterating-seconds") == 0)
+        return iterating_seconds(argv[2]);
     if (argc != 5) {
-        fprintf(stderr, "usage: log_check LOG ITERATIONS EVALUATIONS FUN\n");
+        fprintf(stderr, "usage: log_check LOG ITERATIONS EVALUATIONS FUN\n"
+                        "       log_check --iterating-seconds LOG\n");
         return 2;
     }
     gpuopt_log_data *d = NULL;

@@ -88,10 +88,18 @@ import json, sys
 print(" ".join(a["name"] for a in json.load(sys.stdin)))'
 }
 
+# The problem and options each algorithm runs a long stretch on (tests/history/algorithm_case.py).
+python3 "$(dirname "$0")/algorithm_case.py" "$GPUOPT" >"$TMP/cases" || fail "algorithm_case.py failed"
+while read -r kind name rest; do
+    [ "$kind" = skip ] && echo "note: $name skipped: $rest"
+done <"$TMP/cases"
+
 # -------------------------------------------- logs of every algorithm, show, plot
-for alg in $(algorithms); do
+while read -r kind alg backends flags; do
+    [ "$kind" = case ] || continue
     log="$TMP/$alg.h5"
-    run run $BASE --algorithm "$alg" --option stopping.max_iterations=60 --log "$log" \
+    # shellcheck disable=SC2086 # the case's flags are words
+    run run $flags --seed 11 --algorithm "$alg" --option stopping.max_iterations=60 --log "$log" \
         --log-evaluations --json
     expect_ok "$alg: run with --log"
     cp "$TMP/out" "$TMP/$alg.json"
@@ -116,7 +124,7 @@ for alg in $(algorithms); do
     run log plot "$log" --params -o "$TMP/$alg-params.svg"
     expect_ok "$alg: log plot --params svg"
     if grep -q "<svg" "$TMP/$alg-params.svg"; then pass; else fail "$alg: params plot is no SVG"; fi
-done
+done <"$TMP/cases"
 
 # ------------------------------------------------------ a log that exists
 printf 'keep me\n' >"$TMP/exists.h5"

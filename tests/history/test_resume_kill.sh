@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2086 # flag lists ($RUN_FLAGS, $opts) are split into words on purpose
+# shellcheck disable=SC2086 # flag lists ($RUN_FLAGS, $flags) are split into words on purpose
 # The SIGKILL resume test: for every algorithm (and PSO's sequential update, IPOP restarts) on
-# every backend with a device that it runs on, a run that checkpoints every iteration is killed with SIGKILL at random moments
-# KILLS times in a row, resumed with --resume each time, and its final x, fun and evaluation
-# count must be the same text (%.17g) as those of an uninterrupted run with the same seed. The
-# run's log must hold every iteration exactly once.
+# every backend with a device that it runs on, a run that checkpoints every iteration is killed
+# with SIGKILL at random moments KILLS times in a row, resumed with --resume each time, and its
+# final x, fun and evaluation count must be the same text (%.17g) as those of an uninterrupted
+# run with the same seed. The run's log must hold every iteration exactly once. Each algorithm
+# runs the problem and options algorithm_case.py picks for it (a long, deterministic stretch).
 #
 # usage: test_resume_kill.sh GPUOPT LOG_CHECK
 #   GPUOPT_KILLS (default 20), GPUOPT_KILL_SEED (default: the time; printed), GPUOPT_BACKENDS
 #   (default: every backend with a device), GPUOPT_KILL_ONLY (a regular expression: only
-#   the configurations that match it)
+#   the configurations whose "ALGORITHM FLAGS" match it), GPUOPT_KILL_RUN_S (default 0.3: the
+#   seconds a checkpointing run lasts after its start-up, unless the algorithm ends it sooner)
 set -u
 
 GPUOPT=${1:?usage: test_resume_kill.sh GPUOPT LOG_CHECK}
 LOG_CHECK=${2:?usage: test_resume_kill.sh GPUOPT LOG_CHECK}
+CASES="$(dirname "$0")/algorithm_case.py"
 KILLS=${GPUOPT_KILLS:-20}
 SEED=${GPUOPT_KILL_SEED:-$(date +%s)}
 RANDOM=$SEED
-PROBLEM=rastrigin
-DIM=12
-ITERATIONS_CAP=20000 # budget of a configuration, lowered to keep a run near MAX_RUN_S
-MAX_RUN_S=1.5
+ITERATIONS_CAP=20000 # budget of a configuration, lowered to what fits in RUN_S
+RUN_S=${GPUOPT_KILL_RUN_S:-0.3}
 PASSED=0
 FAILED=0
 # in memory where possible: the many fsyncs of saving every iteration are slow on disks
@@ -48,93 +49,74 @@ for b in json.load(sys.stdin):
 }
 BACKENDS=${GPUOPT_BACKENDS:-$(default_backends | tr '\n' ' ')}
 
-# One configuration per line: BACKENDS ALGORITHM [KEY=VALUE...] (BACKENDS: the algorithm's, comma
-# separated), with every harmonized convergence
-# tolerance set to 0 so that runs go on to their iteration budget; also PSO's sequential update
-# and, for algorithms with restarts, IPOP restarts.
-configurations() {
-    "$GPUOPT" algorithms --json | python3 -c '
-import json, sys
-for a in json.load(sys.stdin):
-    keys = [o["key"] for o in a["options"]]
-    zero = " ".join(k + "=0" for k in keys if k.startswith("convergence."))
-    head = ",".join(a["backends"]) + " " + a["name"]
-    print(head, zero)
-    for o in a["options"]:
-        if o["key"] == "update" and "sequential" in o["allowed"]:
-            print(head, zero, "update=sequential")
-        if o["key"] == "restarts" and "ipop" in o["allowed"]:
-            print(head, zero, "restarts=ipop")'
-}
-
-option_flags() { # KEY=VALUE... -> --option KEY=VALUE...
-    local kv
-    for kv in "$@"; do printf -- '--option %s ' "$kv"; done
-}
-
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { print b - a }'; }
 
-# One checkpointing, logging run of the configuration to its end: sets DURATION (seconds).
-timed_run() {
-    rm -f "$TMP"/calib.*
-    local t0
-    t0=$(now)
-    "$GPUOPT" run $RUN_FLAGS --checkpoint "$TMP/calib.ckpt" --checkpoint-every 1 \
-        --log "$TMP/calib.h5" --quiet --json >/dev/null 2>&1
-    DURATION=$(elapsed "$t0")
-}
+# pause SECONDS: sleeps without starting a process (read times out on a pipe that stays open).
+exec {PAUSE_FD}<> <(:)
+pause() { read -r -t "$1" -u "$PAUSE_FD" _; }
 
-# The iteration budget and the kill delays: a budget that makes the checkpointing run last about
-# MAX_RUN_S (algorithms that converge sooner end sooner), measured from runs of 1 and 101
-# iterations; the kill delays (random_delay) follow from the start-up time and the run's length.
+# The iteration budget and the kill delays, from one checkpointing, logging run stopped after
+# RUN_S seconds (stopping.max_seconds). ITERATIONS: the iterations it completed (fewer when the
+# algorithm ends its run sooner). STARTUP_MS: the process's time outside the run (its wall time
+# less the run's own). MEAN_MS: the mean progress between kills, half the run's time spent
+# iterating (from its log) spread over the kills.
 calibrate() {
-    local backend=$1 alg=$2
-    shift 2
-    OPTS=("$@")
-    local one per_iter
-    RUN_FLAGS="$(base_flags "$backend" "$alg") $(option_flags "${OPTS[@]}" stopping.max_iterations=1)"
-    timed_run
-    one=$DURATION
-    STARTUP_MS=$(awk -v d="$DURATION" 'BEGIN { print int(d * 1000) }')
-    RUN_FLAGS="$(base_flags "$backend" "$alg") $(option_flags "${OPTS[@]}" stopping.max_iterations=101)"
-    timed_run
-    # (start-up times vary: at least a fifth of the mean time of an iteration with start-up)
-    per_iter=$(awk -v a="$one" -v b="$DURATION" \
-        'BEGIN { p = (b - a) / 100; q = b / 505; p = p < q ? q : p; print (p < 1e-5 ? 1e-5 : p) }')
-    ITERATIONS=$(awk -v p="$per_iter" -v cap="$ITERATIONS_CAP" -v m="$MAX_RUN_S" \
-        'BEGIN { i = int(m / p); i = i > cap ? cap : i; print (i < 50 ? 50 : i) }')
-    RUN_FLAGS="$(base_flags "$backend" "$alg") $(option_flags "${OPTS[@]}" stopping.max_iterations=$ITERATIONS)"
-    timed_run
-    # the mean progress between kills: 60 % of the run after its start-up, spread over the kills
-    MEAN_MS=$(awk -v d="$DURATION" -v s="$STARTUP_MS" -v k="$KILLS" \
-        'BEGIN { p = int((d * 1000 - s) * 0.6 / k); print (p < 1 ? 1 : p) }')
+    rm -f "$TMP"/calib.*
+    local t0 duration iterating
+    t0=$(now)
+    "$GPUOPT" run $RUN_FLAGS --option stopping.max_iterations=$ITERATIONS_CAP \
+        --option stopping.max_seconds=$RUN_S --checkpoint "$TMP/calib.ckpt" \
+        --checkpoint-every 1 --log "$TMP/calib.h5" --quiet --json >"$TMP/calib.json" \
+        2>"$TMP/err" || return 1
+    duration=$(elapsed "$t0")
+    iterating=$("$LOG_CHECK" --iterating-seconds "$TMP/calib.h5" 2>"$TMP/err") || return 1
+    ITERATIONS=$(json_field "$TMP/calib.json" n_iterations)
+    [ "$ITERATIONS" -ge 1 ] || ITERATIONS=1
+    read -r STARTUP_MS MEAN_MS < <(awk -v d="$duration" -v i="$iterating" -v k="$KILLS" \
+        -v w="$(json_field "$TMP/calib.json" wall_time_s)" 'BEGIN {
+            s = int((d - w) * 1000); m = int(i * 1000 * 0.5 / k)
+            print (s < 1 ? 1 : s), (m < 1 ? 1 : m) }')
+    RUN_FLAGS="$RUN_FLAGS --option stopping.max_iterations=$ITERATIONS"
 }
 
-base_flags() { echo "--problem $PROBLEM --dim $DIM --algorithm $2 --backend $1 --seed 17"; }
-
-# A quarter of the kills come during the start-up (while a resumed run loads its checkpoint and
-# reopens its log), the others at 0.2 .. 1.8 times the mean progress after it (in iterations, or
-# while a checkpoint or the log is written). In seconds.
-random_delay() {
-    local ms
-    if [ $((RANDOM % 4)) -eq 0 ]; then
-        ms=$((STARTUP_MS * (RANDOM % 101) / 100))
-    else
-        ms=$((STARTUP_MS + (MEAN_MS * (20 + RANDOM % 161)) / 100))
-    fi
-    printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
-}
+ms_to_s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
 # Starts the run (fresh, or --resume when a checkpoint exists) in the background; PID in $PID.
 start_segment() {
+    : >"$TMP/stamp" # older than any checkpoint this segment saves
     if [ -s "$TMP/run.ckpt" ]; then
         "$GPUOPT" run --resume "$TMP/run.ckpt" --quiet --json >"$TMP/out.json" 2>"$TMP/err" &
     else
-            "$GPUOPT" run $RUN_FLAGS --checkpoint "$TMP/run.ckpt" --checkpoint-every 1 \
+        "$GPUOPT" run $RUN_FLAGS --checkpoint "$TMP/run.ckpt" --checkpoint-every 1 \
             --log "$TMP/run.h5" --overwrite --quiet --json >"$TMP/out.json" 2>"$TMP/err" &
     fi
     PID=$!
+}
+
+# Waits until the segment has saved a checkpoint (it saves when its run starts, then after
+# every iteration): its start-up is over. Fails when it ends first.
+wait_for_save() {
+    local i
+    for ((i = 0; i < 10000; ++i)); do
+        [[ $TMP/run.ckpt -nt $TMP/stamp ]] && return 0
+        kill -0 "$PID" 2>/dev/null || return 1
+        pause 0.002
+    done
+    return 1
+}
+
+# Waits for the next kill moment. A quarter of the kills come during the start-up (while a
+# resumed run loads its checkpoint and reopens its log); the others once the segment has saved
+# its first checkpoint, after 0.2 .. 1.8 times the mean progress (in iterations, or while a
+# checkpoint or the log is written). Measuring from the segment's own first save keeps the
+# progress per segment independent of how long start-ups take on a busy machine.
+await_kill_moment() {
+    if [ $((RANDOM % 4)) -eq 0 ]; then
+        pause "$(ms_to_s $((STARTUP_MS * (RANDOM % 101) / 100)))"
+    else
+        wait_for_save && pause "$(ms_to_s $((MEAN_MS * (20 + RANDOM % 161) / 100)))"
+    fi
 }
 
 # Kills the run KILLS times in a row at random moments, resuming each time, then lets a last
@@ -145,7 +127,7 @@ kill_and_resume() {
     rm -f "$TMP"/run.*
     start_segment
     while [ "$KILLED" -lt "$KILLS" ]; do
-        sleep "$(random_delay)"
+        await_kill_moment
         kill -9 "$PID" 2>/dev/null
         { wait "$PID"; } 2>/dev/null
         LAST_RC=$?
@@ -162,20 +144,24 @@ kill_and_resume() {
 }
 
 check_configuration() {
-    local backend=$1 alg=$2
-    shift 2
-    local what="$alg $* on $backend"
-    calibrate "$backend" "$alg" "$@"
+    local backend=$1 alg=$2 flags=$3
+    local what="$alg ${flags//--option /} on $backend"
+    RUN_FLAGS="$flags --algorithm $alg --backend $backend --seed 17"
+    if ! calibrate; then
+        fail "$what: the calibration run failed: $(head -c 300 "$TMP/err")"
+        return
+    fi
     "$GPUOPT" run $RUN_FLAGS --quiet --json >"$TMP/ref.json" 2>"$TMP/err" || {
         fail "$what: the uninterrupted run failed: $(head -c 300 "$TMP/err")"
         return
     }
-    local ok=0 _
-    for _ in 1 2 3 4; do
+    local ok=0 attempt
+    for attempt in 1 2 3 4; do
         if kill_and_resume; then
             ok=1
             break
         fi
+        echo "  (attempt $attempt: the run ended after $KILLED kills)" # DEBUG
         # the run was faster than measured: kill sooner
         MEAN_MS=$(((MEAN_MS + 1) / 2))
         STARTUP_MS=$((STARTUP_MS / 2))
@@ -208,12 +194,21 @@ check_configuration() {
         "$([ $same -eq 1 ] && echo identical || echo DIFFERENT)"
 }
 
-mapfile -t CONFIGS < <(configurations)
+# One line per configuration: "case ALGORITHM BACKENDS FLAGS..." or "skip ALGORITHM REASON".
+if ! python3 "$CASES" "$GPUOPT" --variants >"$TMP/cases" 2>"$TMP/err"; then
+    fail "$CASES: $(head -c 300 "$TMP/err")"
+fi
+mapfile -t CONFIGS <"$TMP/cases"
+for config in "${CONFIGS[@]}"; do
+    [[ $config == skip\ * ]] && echo "SKIPPED: ${config#skip }"
+done
 for backend in $BACKENDS; do
     for config in "${CONFIGS[@]}"; do
-        [[ ${config#* } =~ ${GPUOPT_KILL_ONLY:-.} ]] || continue
-        [[ ,${config%% *}, == *,$backend,* ]] || continue # the algorithm does not run there
-        check_configuration "$backend" ${config#* } </dev/null
+        read -r kind alg backends flags <<<"$config"
+        [ "$kind" = case ] || continue
+        [[ "$alg $flags" =~ ${GPUOPT_KILL_ONLY:-.} ]] || continue
+        [[ ,$backends, == *,$backend,* ]] || continue # the algorithm does not run there
+        check_configuration "$backend" "$alg" "$flags" </dev/null
     done
 done
 echo "$PASSED passed, $FAILED failed"

@@ -21,7 +21,10 @@ Finite differences: TNC gets jac=None, i.e. scipy's own forward differences (abs
 1e-8, bound-aware). Newton-CG and trust-ncg refuse jac=None and a string jac, so they get a
 callable that does what scipy's ScalarFunction does for jac='2-point': forward differences with
 scipy's relative step (approx_derivative), reusing f(x) when the last value computed was at x.
-Every evaluation is counted, finite-difference points included. With the analytic gradient,
+Every evaluation is counted, finite-difference points included. A run is stopped at a budget
+of 10^6 evaluations (gpuopt's default stopping.max_criterion_evaluations; scipy's trust-ncg with
+a finite-difference Hessian of finite-difference gradients can otherwise go on for hours), and
+then its final value is the best value it saw. With the analytic gradient,
 scipy counts only criterion values (nfev); its gradient calls are free, as gpuopt's user
 gradient is.
 
@@ -38,10 +41,11 @@ import warnings
 
 import numpy as np
 import scipy
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 from scipy.optimize._numdiff import approx_derivative
 
 GAP = 1e-8
+BUDGET = 10**6  # evaluations, as gpuopt's stopping.max_criterion_evaluations
 STARTS = 5
 SCALE = 1e-12
 METHODS = {"newton_cg": "Newton-CG", "truncated_newton": "TNC", "trust_ncg": "trust-ncg"}
@@ -91,14 +95,21 @@ PROBLEMS = {
 }
 
 
+class BudgetExhausted(Exception):
+    pass
+
+
 class Counter:
-    """Counts evaluations and remembers when the best value first reached the gap."""
+    """Counts evaluations, remembers when the best value first reached the gap, and stops the
+    run at the evaluation budget."""
 
     def __init__(self, fun, f0):
         self.fun, self.threshold = fun, GAP * f0
         self.n, self.best, self.at_gap = 0, np.inf, -1
 
     def __call__(self, x):
+        if self.n >= BUDGET:
+            raise BudgetExhausted()
         value = self.fun([float(v) for v in x])
         self.n += 1
         self.best = min(self.best, value)
@@ -156,7 +167,11 @@ def run(name, problem, dim, bounded, analytic, k):
         kwargs["hess"] = "2-point"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = minimize(objective, x0, **kwargs)
+        try:
+            res = minimize(objective, x0, **kwargs)
+        except BudgetExhausted:
+            res = OptimizeResult(fun=counter.best, message=f"stopped at the budget of {BUDGET} "
+                                 "evaluations")
     return res, counter
 
 

@@ -27,22 +27,22 @@ static double *host(const gpuopt_run *run, int id)
 
 /* ------------------------------------------------------------------ init */
 
-static gpuopt_fd_spec values_spec(const local_hessian *h, const local_probe *p)
+static gpuopt_fd_spec values_spec(const local_hessian *h)
 {
     gpuopt_fd_spec spec = gpuopt_fd_default_spec(2);
     spec.method = h->method;
     spec.scaling_factor = h->scaling_factor;
-    spec.error_handling = p->fd_error_handling;
+    spec.error_handling = h->error_handling;
     return spec;
 }
 
 /* The first-derivative spec whose steps the gradient differences use. */
-static gpuopt_fd_spec gradient_spec(const local_hessian *h, const local_probe *p)
+static gpuopt_fd_spec gradient_spec(const local_hessian *h)
 {
     gpuopt_fd_spec spec = gpuopt_fd_default_spec(1);
     spec.method = gpuopt_fd_one_sided(h->method) ? h->method : GPUOPT_FD_CENTRAL;
     spec.scaling_factor = h->scaling_factor;
-    spec.error_handling = p->fd_error_handling;
+    spec.error_handling = h->error_handling;
     return spec;
 }
 
@@ -97,15 +97,17 @@ static gpuopt_status allocate(gpuopt_run *run, local_hessian *h)
     return GPUOPT_SUCCESS;
 }
 
-gpuopt_status local_hessian_init(gpuopt_run *run, local_hessian *h, const local_probe *p)
+gpuopt_status local_hessian_init(gpuopt_run *run, local_hessian *h)
 {
     static const int methods[] = {GPUOPT_FD_FORWARD, GPUOPT_FD_CENTRAL_CROSS,
                                   GPUOPT_FD_CENTRAL_AVERAGE, GPUOPT_FD_BACKWARD};
     memset(h, 0, sizeof *h);
     int code = gpuopt_opt_choice(run, "numdiff.hessian_method");
     h->method = code >= 1 && code <= 4 ? methods[code - 1] : GPUOPT_FD_FORWARD;
-    h->from_gradient = p->user_gradient && gpuopt_opt_choice(run, "numdiff.hessian_source") == 1;
-    h->scaling_factor = p->fd_scaling_factor;
+    h->from_gradient = run->gradient && gpuopt_opt_choice(run, "numdiff.hessian_source") == 1;
+    h->scaling_factor = gpuopt_opt_double(run, "numdiff.scaling_factor");
+    h->error_handling =
+        gpuopt_opt_choice(run, "error_handling") == 2 ? GPUOPT_FD_CONTINUE : GPUOPT_FD_RAISE;
     h->ok = 1;
     h->rows = 1;
     if (run->dim > SIZE_MAX / sizeof(double) / run->dim)
@@ -113,7 +115,7 @@ gpuopt_status local_hessian_init(gpuopt_run *run, local_hessian *h, const local_
                                "%s: the %zu x %zu Hessian does not fit in memory", who(run),
                                run->dim, run->dim);
     if (!h->from_gradient) {
-        gpuopt_fd_spec spec = values_spec(h, p);
+        gpuopt_fd_spec spec = values_spec(h);
         gpuopt_status st = gpuopt_fd_stencil_rows(&spec, run->dim, &h->rows, run->errmsg,
                                                   run->errmsg_len);
         if (st == GPUOPT_SUCCESS)
@@ -182,7 +184,7 @@ static gpuopt_status make_steps(gpuopt_run *run, const local_probe *p, const gpu
 static gpuopt_status ask_values(gpuopt_run *run, const local_probe *p, local_hessian *h,
                                 gpuopt_batch *batch)
 {
-    gpuopt_fd_spec spec = values_spec(h, p);
+    gpuopt_fd_spec spec = values_spec(h);
     const double *x = local_probe_point(run, p);
     double *steps = host(run, h->steps);
     gpuopt_status st = make_steps(run, p, &spec, x, steps);
@@ -207,7 +209,7 @@ static gpuopt_status ask_values(gpuopt_run *run, const local_probe *p, local_hes
 }
 
 /* Non-finite entries: an error under error_handling=raise, ok = 0 under continue. */
-static gpuopt_status check_matrix(gpuopt_run *run, const local_probe *p, local_hessian *h)
+static gpuopt_status check_matrix(gpuopt_run *run, local_hessian *h)
 {
     size_t n = run->dim;
     const double *H = host(run, h->matrix);
@@ -215,7 +217,7 @@ static gpuopt_status check_matrix(gpuopt_run *run, const local_probe *p, local_h
     for (size_t k = 0; k < n * n; ++k) {
         if (isfinite(H[k]))
             continue;
-        if (p->fd_error_handling == GPUOPT_FD_CONTINUE) {
+        if (h->error_handling == GPUOPT_FD_CONTINUE) {
             h->ok = 0;
             return GPUOPT_SUCCESS;
         }
@@ -227,8 +229,7 @@ static gpuopt_status check_matrix(gpuopt_run *run, const local_probe *p, local_h
     return GPUOPT_SUCCESS;
 }
 
-static gpuopt_status tell_values(gpuopt_run *run, const local_probe *p, local_hessian *h,
-                                 const gpuopt_batch *batch)
+static gpuopt_status tell_values(gpuopt_run *run, local_hessian *h, const gpuopt_batch *batch)
 {
     if (batch->f_buffer != h->batch_f || batch->n != h->rows - 1)
         return gpuopt_run_fail(run, GPUOPT_ERR_INVALID_STATE,
@@ -240,7 +241,7 @@ static gpuopt_status tell_values(gpuopt_run *run, const local_probe *p, local_he
     if (st != GPUOPT_SUCCESS)
         return backend_fail(run, st, "combining the Hessian stencil");
     st = gpuopt_run_read(run, h->fd_out, 0, run->dim * run->dim, host(run, h->matrix));
-    return st == GPUOPT_SUCCESS ? check_matrix(run, p, h) : st;
+    return st == GPUOPT_SUCCESS ? check_matrix(run, h) : st;
 }
 
 /* ------------------------------------------- differences of the user gradient */
@@ -272,8 +273,8 @@ static void format_point(const gpuopt_run *run, const double *x, char *out, size
 
 /* The gradient at x + step e_j into h->grad; returns the step as it landed. A non-finite entry
  * is an error under error_handling=raise (under continue it makes the Hessian not ok). */
-static gpuopt_status shifted_gradient(gpuopt_run *run, const local_probe *p, local_hessian *h,
-                                      const double *x, size_t j, double step, double *landed)
+static gpuopt_status shifted_gradient(gpuopt_run *run, local_hessian *h, const double *x,
+                                      size_t j, double step, double *landed)
 {
     double *y = host(run, h->point), *g = host(run, h->grad);
     memcpy(y, x, run->dim * sizeof(double));
@@ -281,7 +282,7 @@ static gpuopt_status shifted_gradient(gpuopt_run *run, const local_probe *p, loc
     *landed = y[j] - x[j];
     gpuopt_status st = call_gradient(run, y, g);
     for (size_t i = 0; st == GPUOPT_SUCCESS && i < run->dim; ++i) {
-        if (isfinite(g[i]) || p->fd_error_handling == GPUOPT_FD_CONTINUE)
+        if (isfinite(g[i]) || h->error_handling == GPUOPT_FD_CONTINUE)
             continue;
         char point[160];
         format_point(run, y, point, sizeof point);
@@ -296,8 +297,8 @@ static gpuopt_status shifted_gradient(gpuopt_run *run, const local_probe *p, loc
 
 /* Row j of A' (column j of the Jacobian of the gradient): central when both steps exist, else
  * one-sided against the gradient at x; NaN when the bounds leave no step. */
-static gpuopt_status gradient_row(gpuopt_run *run, const local_probe *p, local_hessian *h,
-                                  const double *x, const double *g0, size_t j, double *row)
+static gpuopt_status gradient_row(gpuopt_run *run, local_hessian *h, const double *x,
+                                  const double *g0, size_t j, double *row)
 {
     size_t n = run->dim;
     const double *steps = host(run, h->steps), *g = host(run, h->grad);
@@ -309,12 +310,12 @@ static gpuopt_status gradient_row(gpuopt_run *run, const local_probe *p, local_h
         return st;
     }
     if (isfinite(plus)) {
-        st = shifted_gradient(run, p, h, x, j, plus, &a);
+        st = shifted_gradient(run, h, x, j, plus, &a);
         for (size_t i = 0; st == GPUOPT_SUCCESS && i < n; ++i)
             row[i] = g[i];
     }
     if (st == GPUOPT_SUCCESS && isfinite(minus))
-        st = shifted_gradient(run, p, h, x, j, minus, &b);
+        st = shifted_gradient(run, h, x, j, minus, &b);
     for (size_t i = 0; st == GPUOPT_SUCCESS && i < n; ++i) {
         if (isfinite(a) && isfinite(b))
             row[i] = (row[i] - g[i]) / (a - b);
@@ -330,11 +331,11 @@ static gpuopt_status from_gradients(gpuopt_run *run, const local_probe *p, local
 {
     size_t n = run->dim;
     const double *x = local_probe_point(run, p), *g0 = local_probe_gradient(run, p);
-    gpuopt_fd_spec spec = gradient_spec(h, p);
+    gpuopt_fd_spec spec = gradient_spec(h);
     double *H = host(run, h->matrix);
     gpuopt_status st = make_steps(run, p, &spec, x, host(run, h->steps));
     for (size_t j = 0; st == GPUOPT_SUCCESS && j < n; ++j)
-        st = gradient_row(run, p, h, x, g0, j, H + j * n);
+        st = gradient_row(run, h, x, g0, j, H + j * n);
     if (st != GPUOPT_SUCCESS)
         return st;
     for (size_t i = 0; i < n; ++i) {
@@ -344,7 +345,7 @@ static gpuopt_status from_gradients(gpuopt_run *run, const local_probe *p, local
             H[j * n + i] = m;
         }
     }
-    return check_matrix(run, p, h);
+    return check_matrix(run, h);
 }
 
 /* -------------------------------------------------------------- ask / tell */
@@ -361,11 +362,12 @@ gpuopt_status local_hessian_ask(gpuopt_run *run, local_probe *p, local_hessian *
 }
 
 gpuopt_status local_hessian_drive(gpuopt_run *run, local_probe *p, local_hessian *h,
-                                  const gpuopt_batch *batch, gpuopt_status (*advance)(gpuopt_run *))
+                                  const gpuopt_batch *batch,
+                                  gpuopt_status (*advance)(gpuopt_run *run))
 {
     gpuopt_status st;
     if (h->pending) {
-        st = tell_values(run, p, h, batch);
+        st = tell_values(run, h, batch);
         h->pending = 0;
     } else {
         st = local_probe_tell(run, p, batch);

@@ -201,6 +201,7 @@ void local_report(gpuopt_run *run, double gradient_norm, double step_length);
 typedef struct local_hessian {
     int pending;          /* a request is outstanding */
     int from_gradient;    /* 1: differences of the user gradient */
+    int error_handling;   /* GPUOPT_FD_RAISE | GPUOPT_FD_CONTINUE */
     int method;           /* GPUOPT_FD_FORWARD | _BACKWARD | _CENTRAL_CROSS | _CENTRAL_AVERAGE */
     double scaling_factor;
     size_t rows;          /* stencil rows, row 0 included (values path) */
@@ -209,9 +210,11 @@ typedef struct local_hessian {
     int ok;               /* 0: a non-finite entry (error_handling=continue) */
 } local_hessian;
 
-/* Reads numdiff.hessian_method / numdiff.hessian_source (LOCAL_HESSIAN_OPTIONS), checks that
- * the stencil fits the device (GPUOPT_ERR_OUT_OF_MEMORY naming the sizes), allocates. */
-gpuopt_status local_hessian_init(gpuopt_run *run, local_hessian *h, const local_probe *p);
+/* Reads numdiff.hessian_method / numdiff.hessian_source (LOCAL_HESSIAN_OPTIONS) and the
+ * numdiff.scaling_factor and error_handling rows, checks that the stencil fits the device
+ * (GPUOPT_ERR_OUT_OF_MEMORY naming the sizes), allocates. Call it before local_probe_init, so
+ * that a Hessian too large is refused before anything else is allocated. */
+gpuopt_status local_hessian_init(gpuopt_run *run, local_hessian *h);
 void local_hessian_request(local_hessian *h);
 double *local_hessian_matrix(const gpuopt_run *run, const local_hessian *h); /* row-major */
 /* The solver's ask and tell when it uses the Hessian: they serve a pending Hessian request,
@@ -219,7 +222,8 @@ double *local_hessian_matrix(const gpuopt_run *run, const local_hessian *h); /* 
 gpuopt_status local_hessian_ask(gpuopt_run *run, local_probe *p, local_hessian *h,
                                 gpuopt_batch *batch);
 gpuopt_status local_hessian_drive(gpuopt_run *run, local_probe *p, local_hessian *h,
-                                  const gpuopt_batch *batch, gpuopt_status (*advance)(gpuopt_run *));
+                                  const gpuopt_batch *batch,
+                                  gpuopt_status (*advance)(gpuopt_run *run));
 
 /* A gradient at a new point whose value is not needed (Hessian-vector products by differences
  * of gradients): the stencil with its row 0 (n+1 points, forward) as one batch, or no batch
