@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2086 # flag lists ($BASE, $RUN) are split into words on purpose
+# shellcheck disable=SC2086 # flag lists ($BASE, $RUN, $flags) are split into words on purpose
 # The run history from the command line: --log/--checkpoint/--resume, `gpuopt log show|plot`
-# on a log of every algorithm, Ctrl-C then resume, a killed run's log, and bad input: missing,
-# truncated, damaged and foreign files for --resume and log show, mismatched resumes, a log
-# that exists, bad flag combinations.
+# on a log of every algorithm (each on the problem and options algorithm_case.py picks for it),
+# Ctrl-C then resume, a killed run's log, and bad input: missing, truncated, damaged and foreign
+# files for --resume and log show, mismatched resumes, a log that exists, bad flag combinations.
 # usage: test_history_cli.sh GPUOPT LOG_CHECK     (prints "N passed, N failed" last)
 set -u
 
@@ -82,23 +82,18 @@ file_starts_with() { # DESC FILE HEX
     fi
 }
 
-algorithms() {
-    "$GPUOPT" algorithms --json | python3 -c '
-import json, sys
-print(" ".join(a["name"] for a in json.load(sys.stdin)))'
-}
-
-# The problem and options each algorithm runs a long stretch on (tests/history/algorithm_case.py).
-python3 "$(dirname "$0")/algorithm_case.py" "$GPUOPT" >"$TMP/cases" || fail "algorithm_case.py failed"
-while read -r kind name rest; do
-    [ "$kind" = skip ] && echo "note: $name skipped: $rest"
-done <"$TMP/cases"
+# Every algorithm, on the problem and options algorithm_case.py picks for it: lines
+# "case ALGORITHM BACKENDS FLAGS..." (or "skip ALGORITHM REASON").
+python3 "$(dirname "$0")/algorithm_case.py" "$GPUOPT" >"$TMP/cases" 2>"$TMP/err" ||
+    fail "algorithm_case.py: $(stderr_text)"
 
 # -------------------------------------------- logs of every algorithm, show, plot
-while read -r kind alg backends flags; do
-    [ "$kind" = case ] || continue
+while read -r kind alg _ flags; do
+    if [ "$kind" != case ]; then
+        echo "SKIPPED for $alg: the logs, log show and log plot ($flags)"
+        continue
+    fi
     log="$TMP/$alg.h5"
-    # shellcheck disable=SC2086 # the case's flags are words
     run run $flags --seed 11 --algorithm "$alg" --option stopping.max_iterations=60 --log "$log" \
         --log-evaluations --json
     expect_ok "$alg: run with --log"

@@ -95,25 +95,25 @@ start_segment() {
 }
 
 # Waits until the segment has saved a checkpoint (it saves when its run starts, then after
-# every iteration): its start-up is over. Fails when it ends first.
+# every iteration), or for at most MAX_MS milliseconds (default: 20 s). Fails when it ends first.
 wait_for_save() {
-    local i
-    for ((i = 0; i < 10000; ++i)); do
+    local i max=$((${1:-20000} / 2))
+    for ((i = 0; i < max; ++i)); do
         [[ $TMP/run.ckpt -nt $TMP/stamp ]] && return 0
         kill -0 "$PID" 2>/dev/null || return 1
         pause 0.002
     done
-    return 1
 }
 
 # Waits for the next kill moment. A quarter of the kills come during the start-up (while a
-# resumed run loads its checkpoint and reopens its log); the others once the segment has saved
-# its first checkpoint, after 0.2 .. 1.8 times the mean progress (in iterations, or while a
-# checkpoint or the log is written). Measuring from the segment's own first save keeps the
-# progress per segment independent of how long start-ups take on a busy machine.
+# resumed run loads its checkpoint and reopens its log: before its first save, at most
+# STARTUP_MS in); the others once the segment has saved its first checkpoint, after 0.2 .. 1.8
+# times the mean progress (in iterations, or while a checkpoint or the log is written).
+# Measuring from the segment's own first save keeps the progress per segment independent of how
+# long start-ups take on a busy machine.
 await_kill_moment() {
     if [ $((RANDOM % 4)) -eq 0 ]; then
-        pause "$(ms_to_s $((STARTUP_MS * (RANDOM % 101) / 100)))"
+        wait_for_save $((STARTUP_MS * (RANDOM % 101) / 100))
     else
         wait_for_save && pause "$(ms_to_s $((MEAN_MS * (20 + RANDOM % 161) / 100)))"
     fi
@@ -161,8 +161,8 @@ check_configuration() {
             ok=1
             break
         fi
-        echo "  (attempt $attempt: the run ended after $KILLED kills)" # DEBUG
         # the run was faster than measured: kill sooner
+        echo "$what: the run ended after $KILLED kills (attempt $attempt); killing sooner"
         MEAN_MS=$(((MEAN_MS + 1) / 2))
         STARTUP_MS=$((STARTUP_MS / 2))
     done
