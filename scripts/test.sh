@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command 2: the whole test suite, from a fresh clone. Installs the system packages, then
 #   1. preset ci   (warnings as errors, build-ci/): build, ctest
-#   2. preset asan (ASan + UBSan, build-asan/):     build, ctest without the valgrind label
+#   2. preset asan (ASan + UBSan, build-asan/):     build, ctest without the labels valgrind, soak, bench
 #   3. install:    cmake --install build-ci into a temporary prefix, then build and run
 #                  examples/consumer against it (find_package and pkg-config)
 # Every stage runs even when an earlier one failed (unless it depends on it); the exit status

@@ -4,13 +4,16 @@
  * properties (gpuopt_algorithm_info) and option table:
  *   - an algorithm that takes no scalar criterion: the first built-in problem of a criterion kind
  *     it takes (`logit` for likelihood), at the problem's fixed dimension;
- *   - global (or needing bounds): rastrigin, dimension 6 (bounded, many local minima);
+ *   - global: rastrigin, dimension 6 (many local minima);
  *   - local (gradient-based or not): rosenbrock, dimension 20 from its default start (2.5, ...),
- *     a long curved valley: 80 to 400 iterations for the line-search methods;
+ *     a long curved valley: about 50 to 400 iterations for the local solvers, Newton-type ones
+ *     included (rastrigin's default start is its minimum); both problems are bounded, so the
+ *     algorithms that need bounds run on them too;
  *   - every `convergence.*` option whose range includes 0 is set to 0, so runs last;
  *   - an algorithm that does not support bounds but has the option `ignore_bounds` gets
  *     `ignore_bounds=true` (the built-in problems are bounded).
- * tests/history/algorithm_case.py makes the same choice for the shell tests: keep them alike. */
+ * tests/history/algorithm_case.py makes the same choice for the shell tests (test_history_cli.sh
+ * checks that both agree, through tests/history/print_cases.c). */
 #ifndef GPUOPT_TESTS_ALGORITHM_CASES_H
 #define GPUOPT_TESTS_ALGORITHM_CASES_H
 
@@ -54,7 +57,7 @@ static inline void case_add(algorithm_case *c, const char *key, const char *valu
 static inline int case_pick_problem(const gpuopt_algorithm_info *a, algorithm_case *c)
 {
     if (a->criterion_kinds & GPUOPT_CRITERION_SCALAR) {
-        int global = (a->properties & (GPUOPT_PROP_GLOBAL | GPUOPT_PROP_NEEDS_BOUNDS)) != 0;
+        int global = (a->properties & GPUOPT_PROP_GLOBAL) != 0;
         c->problem = global ? CASE_GLOBAL_PROBLEM : CASE_LOCAL_PROBLEM;
         c->dim = global ? CASE_GLOBAL_DIM : CASE_LOCAL_DIM;
         return 1;

@@ -3,6 +3,7 @@
  * are refused; observers see every event. */
 #include <math.h>
 
+#include "algorithm_cases.h"
 #include "check.h"
 #include "gpuopt.h"
 #include "src/image.h"
@@ -190,24 +191,43 @@ static gpuopt_status check_report(gpuopt_optimizer *opt, const gpuopt_observatio
     return GPUOPT_SUCCESS;
 }
 
-/* Every algorithm reports its named values each iteration (for the history log). */
+static gpuopt_status count_iterations(gpuopt_optimizer *opt, const gpuopt_observation *o,
+                                      void *user)
+{
+    (void)opt, (void)o;
+    ++*(int *)user;
+    return GPUOPT_SUCCESS;
+}
+
+/* Every algorithm reports its named values each iteration (for the history log), on the
+ * problem and settings tests/algorithm_cases.h picks for it. */
 static void test_reports(void)
 {
     gpuopt_context *ctx;
-    gpuopt_problem *p;
     gpuopt_context_create(&ctx, "cpu");
-    gpuopt_problem_create_builtin(&p, "sphere", 3);
     for (size_t a = 0; a < gpuopt_algorithm_count(); ++a) {
         gpuopt_algorithm_info info;
+        algorithm_case c;
         gpuopt_algorithm_info_at(a, &info);
+        if (!algorithm_case_for(&info, &c)) {
+            algorithm_case_skip(info.name, "the report values", c.why_none);
+            continue;
+        }
+        gpuopt_problem *p;
+        CHECK_STATUS(gpuopt_problem_create_builtin(&p, c.problem, c.dim), GPUOPT_SUCCESS);
         gpuopt_optimizer *o = make(ctx, info.name, "stopping.max_iterations=30");
-        int bad = 0;
+        CHECK_STATUS(algorithm_case_apply(&c, o), GPUOPT_SUCCESS);
+        int bad = 0, iterations = 0;
         gpuopt_optimizer_add_observer(o, GPUOPT_EVENT_ITERATION, check_report, &bad);
-        gpuopt_minimize(o, p, NULL);
+        gpuopt_optimizer_add_observer(o, GPUOPT_EVENT_ITERATION, count_iterations, &iterations);
+        gpuopt_status st = gpuopt_minimize(o, p, NULL);
+        CHECK_MSG(st > 0 && iterations > 0, "%s (%s): %s after %d iterations: %s", info.name,
+                  algorithm_case_text(&c), gpuopt_status_name(st), iterations,
+                  gpuopt_optimizer_errmsg(o));
         CHECK_MSG(bad == 0, "%s: %d bad report values", info.name, bad);
         gpuopt_optimizer_destroy(&o);
+        gpuopt_problem_destroy(&p);
     }
-    gpuopt_problem_destroy(&p);
     gpuopt_context_destroy(&ctx);
 }
 

@@ -1,10 +1,10 @@
 """For every algorithm that `gpuopt algorithms --json` lists, the problem, dimension and options
 under which it runs a long, deterministic stretch of iterations: the same choice as
-tests/algorithm_cases.h makes for the C tests (keep them alike):
+tests/algorithm_cases.h makes for the C tests (test_history_cli.sh checks that they agree):
   - an algorithm that takes no scalar criterion: the first built-in problem of a criterion kind
     it takes (`logit` for likelihood), at the problem's fixed dimension;
-  - global (or needing bounds): rastrigin, dimension 6;
-  - local (gradient-based or not): rosenbrock, dimension 20;
+  - global: rastrigin, dimension 6;
+  - local (gradient-based or not): rosenbrock, dimension 20 (both are bounded);
   - every `convergence.*` option whose range includes 0 is set to 0, so runs last;
   - an algorithm without bound support that has the option `ignore_bounds` gets it true.
 
@@ -31,7 +31,7 @@ def pick_problem(alg, problems):
     """(problem, dim), or (None, reason)."""
     kinds = alg["criterion_kinds"]
     if "scalar" in kinds:
-        if alg["global"] or alg["needs_bounds"]:
+        if alg["global"]:
             return GLOBAL_PROBLEM, GLOBAL_DIM
         return LOCAL_PROBLEM, LOCAL_DIM
     for p in problems:

@@ -4,11 +4,14 @@
 # on a log of every algorithm (each on the problem and options algorithm_case.py picks for it),
 # Ctrl-C then resume, a killed run's log, and bad input: missing, truncated, damaged and foreign
 # files for --resume and log show, mismatched resumes, a log that exists, bad flag combinations.
-# usage: test_history_cli.sh GPUOPT LOG_CHECK     (prints "N passed, N failed" last)
+# usage: test_history_cli.sh GPUOPT LOG_CHECK PRINT_CASES   (prints "N passed, N failed" last)
+#   PRINT_CASES: the helper that prints tests/algorithm_cases.h's choices (print_cases.c)
 set -u
 
-GPUOPT=${1:?usage: test_history_cli.sh GPUOPT LOG_CHECK}
-LOG_CHECK=${2:?usage: test_history_cli.sh GPUOPT LOG_CHECK}
+USAGE="usage: test_history_cli.sh GPUOPT LOG_CHECK PRINT_CASES"
+GPUOPT=${1:?$USAGE}
+LOG_CHECK=${2:?$USAGE}
+PRINT_CASES=${3:?$USAGE}
 PASSED=0
 FAILED=0
 TMP=$(mktemp -d)
@@ -86,6 +89,14 @@ file_starts_with() { # DESC FILE HEX
 # "case ALGORITHM BACKENDS FLAGS..." (or "skip ALGORITHM REASON").
 python3 "$(dirname "$0")/algorithm_case.py" "$GPUOPT" >"$TMP/cases" 2>"$TMP/err" ||
     fail "algorithm_case.py: $(stderr_text)"
+# the C tests (tests/algorithm_cases.h) pick the same for every algorithm (skip reasons aside)
+"$PRINT_CASES" >"$TMP/c_cases" 2>"$TMP/err" || fail "print_cases: $(stderr_text)"
+same_cases() { awk '$1 == "skip" { print $1, $2; next } { print }' "$1"; }
+if diff <(same_cases "$TMP/cases") <(same_cases "$TMP/c_cases") >"$TMP/diff"; then
+    pass
+else
+    fail "algorithm_case.py and tests/algorithm_cases.h pick differently: $(head -c 600 "$TMP/diff")"
+fi
 
 # -------------------------------------------- logs of every algorithm, show, plot
 while read -r kind alg _ flags; do
@@ -236,9 +247,15 @@ import json, sys
 sys.exit(0 if any(b["name"] == "opencl" and b["n_devices"] > 0 for b in json.load(sys.stdin)) else 1)'; then
     run run --resume "$TMP/good.ckpt" --backend opencl --checkpoint "$TMP/other.ckpt"
     expect_error "resume on another backend" 2 "backend 'cpu', not 'opencl'"
-    run run --resume "$TMP/good.ckpt" --backend opencl --allow-backend-change \
+    # a short run's checkpoint (iteration 30 of 40): the resumed rest is short on any backend
+    run run $BASE --algorithm pso --option stopping.max_iterations=40 \
+        --checkpoint "$TMP/short.ckpt" --checkpoint-every 30
+    expect_ok "a short run saving at iteration 30"
+    run run --resume "$TMP/short.ckpt" --backend opencl --allow-backend-change \
         --checkpoint "$TMP/other.ckpt" --log "$TMP/other.h5" --json
     expect_ok "resume on another backend with --allow-backend-change"
+    expect_stdout "resumed on opencl" '"backend": "opencl"'
+    expect_stdout "the resumed run goes on to its budget" '"n_iterations": 40,'
     if grep -q "not bitwise" "$TMP/err"; then pass; else fail "backend change: no note"; fi
 else
     run run --resume "$TMP/good.ckpt" --backend opencl
