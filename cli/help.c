@@ -16,6 +16,7 @@ void cli_help_main(void)
           "  backends     list the compute backends and their devices\n"
           "  derivative   finite-difference gradient or Hessian of a problem at a point\n"
           "  log          look at a run log: summary (show) or plots (plot)\n"
+          "  fit          curve fitting: NIST StRD data sets or CSV data with a model\n"
           "  help         help on a command (also: gpuopt COMMAND --help)\n"
           "\n"
           "flags:\n"

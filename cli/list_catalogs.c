@@ -59,6 +59,7 @@ static void json_problem(cli_json *j, const gpuopt_problem_info *p)
     cli_json_kv_bool(j, "best_known_value_per_dim", p->value_per_dim != 0);
     cli_json_kv_int(j, "n_outputs", (int64_t)p->n_outputs);
     cli_json_kv_string(j, "suite", p->suite != NULL ? p->suite : "");
+    cli_json_kv_double(j, "start_value", p->start_value); /* null when the dimension is free */
     cli_json_end_object(j);
 }
 

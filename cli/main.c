@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "derivative_cmd.h"
+#include "fit_cmd.h"
 #include "log_cmd.h"
 
 typedef struct cli_command {
@@ -19,6 +20,7 @@ static const cli_command commands[] = {
     {"backends", cli_cmd_backends, cli_help_backends},
     {"derivative", cli_cmd_derivative, cli_help_derivative},
     {"log", cli_cmd_log, cli_help_log},
+    {"fit", cli_cmd_fit, cli_help_fit},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -84,7 +84,8 @@ static void write_json_options(cli_json *j, const cli_run_session *s)
     cli_json_end_object(j);
 }
 
-/* "report": the algorithm's final report values; "restarts": where restarts began. */
+/* "report": the algorithm's final report values; "restarts": where restarts began; "timing":
+ * seconds per part of the run (gpuopt_result_timing_*). */
 static void write_json_report(cli_json *j, const gpuopt_result *r)
 {
     cli_json_key(j, "report");
@@ -103,6 +104,11 @@ static void write_json_report(cli_json *j, const gpuopt_result *r)
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
+    cli_json_key(j, "timing");
+    cli_json_begin_object(j);
+    for (size_t i = 0; i < gpuopt_result_timing_count(r); ++i)
+        cli_json_kv_double(j, gpuopt_result_timing_key(r, i), gpuopt_result_timing_seconds(r, i));
+    cli_json_end_object(j);
 }
 
 void cli_run_write_json(const cli_run_session *s, FILE *out)

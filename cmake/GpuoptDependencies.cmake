@@ -152,6 +152,15 @@ if(NOT GPUOPT_HAVE_SETULB)
   message(FATAL_ERROR "${GPUOPT_LBFGSB_LIBRARY} has no setulb_ (L-BFGS-B 3.0's driver)")
 endif()
 
+# ---------------------------------------------------------------------------------------- GSL
+# Required: the root finders (src/root/) run GSL's multiroot solvers (Debian's libgsl-dev).
+# Linked after OpenBLAS, so that CBLAS calls resolve to OpenBLAS rather than to libgslcblas.
+find_package(GSL QUIET)
+if(NOT GSL_FOUND)
+  message(FATAL_ERROR "gpuopt needs the GNU Scientific Library (GSL) for its root finders: "
+                      "install libgsl-dev (bash scripts/setup.sh), or point CMAKE_PREFIX_PATH at it")
+endif()
+
 # -------------------------------------------------------------------------------------- cairo
 # Only the CLI uses it (gpuopt log plot); target PkgConfig::GPUOPT_CAIRO.
 set(GPUOPT_CAIRO_FOUND_TEXT "not searched")
@@ -217,7 +226,7 @@ endif()
 function(gpuopt_link_dependencies target)
   target_link_libraries(${target} PRIVATE m)
   target_include_directories(${target} SYSTEM PRIVATE ${GPUOPT_LINALG_INCLUDES})
-  target_link_libraries(${target} PRIVATE ${GPUOPT_LBFGSB_LIBS} ${GPUOPT_LINALG_LIBS})
+  target_link_libraries(${target} PRIVATE ${GPUOPT_LBFGSB_LIBS} ${GPUOPT_LINALG_LIBS} GSL::gsl)
   if(GPUOPT_HAVE_OPENBLAS_THREADS)
     target_compile_definitions(${target} PRIVATE GPUOPT_HAVE_OPENBLAS_THREADS)
   endif()

@@ -14,8 +14,8 @@ install(TARGETS gpuopt EXPORT gpuoptTargets
 # The CLI (target gpuopt_cli) is installed to bin/ by cli/CMakeLists.txt.
 
 # A static library carries its private dependencies: its package must find them again.
-set(GPUOPT_CONFIG_DEPENDENCIES "")
-set(GPUOPT_PC_LIBS_PRIVATE "-lm")
+set(GPUOPT_CONFIG_DEPENDENCIES "  find_dependency(GSL)\n")
+set(GPUOPT_PC_LIBS_PRIVATE "-lgsl -lgslcblas -lm")
 if(GPUOPT_ENABLE_OPENMP_ENABLED)
   string(APPEND GPUOPT_CONFIG_DEPENDENCIES "  find_dependency(OpenMP COMPONENTS C)\n")
   string(APPEND GPUOPT_PC_LIBS_PRIVATE " ${OpenMP_C_FLAGS}")

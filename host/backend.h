@@ -140,6 +140,17 @@ typedef struct gpuopt_backend_ops {
     /* Combines the stencil's a->values into the gradient / Jacobian / Hessian a->out, with
      * Richardson extrapolation when a->n_steps > 1. Fallback: the host. */
     gpuopt_status (*fd_combine)(gpuopt_backend *b, const struct gpuopt_fd_args *a);
+    /* Fused generation steps for a built-in scalar criterion (a->builtin_id): de_trial, or
+     * pso_move, and the new rows' values (into a->trial_f, or a->f) in one pass per individual,
+     * bitwise as the unfused op followed by evaluate. Fallback: the two ops. */
+    gpuopt_status (*de_trial_evaluate)(gpuopt_backend *b, const struct gpuopt_de_args *a);
+    gpuopt_status (*pso_move_evaluate)(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+    /* pso_remember, and the particle of [first, first + count) whose memory improved with the
+     * smallest new value (ties: the highest index, pagmo's `<=` scan): *index (SIZE_MAX when
+     * none improved) and *value; only those cross to the host. Devices use a->keys (count
+     * doubles of scratch). Fallback: reads f and pbest_f of the range, then pso_remember. */
+    gpuopt_status (*pso_best_update)(gpuopt_backend *b, const struct gpuopt_pso_args *a,
+                                     size_t *index, double *value);
 } gpuopt_backend_ops;
 
 struct gpuopt_backend {
@@ -172,6 +183,16 @@ gpuopt_status gpuopt_backend_dsyevd(gpuopt_backend *b, size_t n, gpuopt_dptr A, 
 /* (host/backend_cmaes.c; the cmaes_* wrappers are declared in src/algorithms/cmaes_core.h) */
 gpuopt_status gpuopt_backend_fill_normal(gpuopt_backend *b, gpuopt_dptr out, size_t rows,
                                          size_t cols, uint64_t seed, uint64_t stream);
+
+/* (host/backend_popops.c) the fused DE / PSO steps and pso_best_update, or their fallbacks */
+gpuopt_status gpuopt_backend_de_trial_evaluate(gpuopt_backend *b, const struct gpuopt_de_args *a);
+gpuopt_status gpuopt_backend_pso_move_evaluate(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_backend_pso_best_update(gpuopt_backend *b, const struct gpuopt_pso_args *a,
+                                             size_t *index, double *value);
+/* The scan behind pso_best_update over host arrays of count values: f and the memories before
+ * the update (the CPU backend's and the fallback's); index relative to the arrays. */
+void gpuopt_pso_best_scan(const double *f, const double *pbest_f, size_t count, size_t *index,
+                          double *value);
 
 /* Stable host argsort (idx holds n values); the CPU backend's and the fallback's. */
 gpuopt_status gpuopt_host_argsort(const double *f, size_t n, uint32_t *idx);

@@ -13,6 +13,7 @@
 #include "gpuopt/status.h"
 #include "gpuopt/derivatives.h"
 #include "gpuopt/history.h"
+#include "gpuopt/root.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,7 +109,10 @@ typedef struct gpuopt_problem_info {
     double best_known_value;  /* the global minimum value (per coordinate when value_per_dim) */
     int value_per_dim;        /* 1: the minimum at dimension n is best_known_value * n */
     size_t n_outputs;         /* outputs per point: 1 (scalar), or the residuals/contributions */
-    const char *suite;        /* the problem's family: "classic" test functions, "estimation" */
+    const char *suite;        /* the problem's family: "classic" test functions, "estimation",
+                                 "more_wild" (Moré & Wild's least-squares benchmark set) */
+    double start_value;       /* the criterion at the default start point of a fixed-dimension
+                                 problem; NaN when the dimension is free */
 } gpuopt_problem_info;
 /* The known minimum value of a built-in problem at dimension dim. */
 double gpuopt_problem_info_best_value(const gpuopt_problem_info *info, size_t dim);
@@ -216,6 +220,12 @@ typedef struct gpuopt_progress {
 typedef int (*gpuopt_progress_fn)(const gpuopt_progress *progress, void *user);
 gpuopt_status gpuopt_optimizer_set_progress(gpuopt_optimizer *opt, gpuopt_progress_fn fn, void *user);
 
+/* Profiling: on (1), the optimizer waits for the backend at the boundaries of every ask,
+ * evaluation and tell, so that the result's timings attribute asynchronous device work
+ * (OpenCL, CUDA) to the phase that issued it, at the cost of that waiting. Off (0, default),
+ * timings are host wall time between the boundaries. Takes effect from the next setup. */
+gpuopt_status gpuopt_optimizer_set_profiling(gpuopt_optimizer *opt, int on);
+
 /* Asks a running minimize (or ask/tell loop) to stop at the next iteration boundary.
  * Async-signal-safe: it only sets a flag. */
 void gpuopt_optimizer_interrupt(gpuopt_optimizer *opt);
@@ -269,6 +279,13 @@ size_t gpuopt_result_restart_count(const gpuopt_result *r);
 gpuopt_status gpuopt_result_restart_at(const gpuopt_result *r, size_t i, int64_t *iteration,
                                        int64_t *n_evaluations);
 double gpuopt_result_wall_time(const gpuopt_result *r);
+/* Wall time per part of the run, in seconds: "ask" (the algorithm proposes points: sampling),
+ * "evaluation" (the criterion, in minimize; 0 in a user's ask/tell loop), "tell" (the update),
+ * then the parts an algorithm books separately out of its ask or tell (cmaes and sep_cmaes:
+ * "eigendecomposition"). A resumed run counts from its resumption. */
+size_t gpuopt_result_timing_count(const gpuopt_result *r);
+const char *gpuopt_result_timing_key(const gpuopt_result *r, size_t i);
+double gpuopt_result_timing_seconds(const gpuopt_result *r, size_t i);
 const char *gpuopt_result_algorithm(const gpuopt_result *r);
 const char *gpuopt_result_backend(const gpuopt_result *r);
 
@@ -277,4 +294,5 @@ const char *gpuopt_result_backend(const gpuopt_result *r);
 #endif
 
 #include "gpuopt/user_criteria.h"
+#include "gpuopt/fit.h"
 #endif /* GPUOPT_H */

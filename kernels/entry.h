@@ -1,6 +1,7 @@
 /* Kernel entry points, written once for OpenCL C and CUDA C: thin wrappers that take the thread
- * index and call the per-element functions of problems.h, philox.h, de.h and pso.h, plus the
- * work-group reductions (minmax, non-finite count) and the bitonic argsort steps.
+ * index and call the per-element functions of problems.h, philox.h, de.h and pso.h (and, in
+ * cmaes_entry.h, of cmaes.h), plus the work-group reductions (minmax, non-finite count) and the
+ * bitonic argsort steps.
  *
  * Every per-element kernel is launched with at least `n` threads (rounded up to the work-group
  * size) and returns for thread ids >= n. Reductions run in two launches: the first with any
@@ -330,6 +331,67 @@ GPUOPT_KERNEL void gpuopt_k_pso_remember(gpuopt_u64 first, gpuopt_u64 count, gpu
         gpuopt_pso_remember_one(first + t, dim, X, f, pbest_x, pbest_f);
 }
 
+/* Fused generation steps for built-in criteria (one thread per individual): the trial vector or
+ * the move, then the criterion value of the new row, as de_trial / pso_move followed by
+ * eval_builtin would compute them. */
+GPUOPT_KERNEL void gpuopt_k_de_trial_eval(gpuopt_u64 n, gpuopt_u64 dim, int variant, double F,
+                                          double CR, int bounds_handling, gpuopt_u64 seed,
+                                          gpuopt_u64 generation, int builtin_id,
+                                          const GPUOPT_GLOBAL double *pop,
+                                          const GPUOPT_GLOBAL double *best,
+                                          const GPUOPT_GLOBAL double *lower,
+                                          const GPUOPT_GLOBAL double *upper,
+                                          GPUOPT_GLOBAL double *trial, GPUOPT_GLOBAL double *trial_f)
+{
+    gpuopt_u64 i = GPUOPT_THREAD_ID;
+    if (i >= n)
+        return;
+    gpuopt_de_trial_one(i, n, dim, variant, F, CR, bounds_handling, seed, generation, pop, best,
+                        lower, upper, trial);
+    trial_f[i] = gpuopt_builtin_value(builtin_id, trial + i * dim, (int)dim);
+}
+
+GPUOPT_KERNEL void gpuopt_k_pso_move_eval(gpuopt_u64 first, gpuopt_u64 count, gpuopt_u64 n,
+                                          gpuopt_u64 dim, int variant, int topology,
+                                          gpuopt_u64 gbest, double omega, double eta1,
+                                          double eta2, double max_velocity, gpuopt_u64 seed,
+                                          gpuopt_u64 generation, int builtin_id,
+                                          GPUOPT_GLOBAL double *X, GPUOPT_GLOBAL double *V,
+                                          const GPUOPT_GLOBAL double *pbest_x,
+                                          const GPUOPT_GLOBAL double *pbest_f,
+                                          const GPUOPT_GLOBAL int *table,
+                                          const GPUOPT_GLOBAL double *lower,
+                                          const GPUOPT_GLOBAL double *upper,
+                                          GPUOPT_GLOBAL double *f)
+{
+    gpuopt_u64 t = GPUOPT_THREAD_ID;
+    if (t >= count)
+        return;
+    gpuopt_pso_move_one(first + t, n, dim, variant, topology, gbest, omega, eta1, eta2,
+                        max_velocity, seed, generation, X, V, pbest_x, pbest_f, table, lower,
+                        upper);
+    f[first + t] = gpuopt_builtin_value(builtin_id, X + (first + t) * dim, (int)dim);
+}
+
+/* pso_remember, and keys[count - 1 - t] = the new value of particle first + t when its memory
+ * improved, NaN otherwise: the minimum of keys (lowest index on ties, kernels minmax) is the
+ * improved particle with the smallest value, the last one on ties (pagmo's <= scan). */
+GPUOPT_KERNEL void gpuopt_k_pso_remember_keys(gpuopt_u64 first, gpuopt_u64 count, gpuopt_u64 dim,
+                                              const GPUOPT_GLOBAL double *X,
+                                              const GPUOPT_GLOBAL double *f,
+                                              GPUOPT_GLOBAL double *pbest_x,
+                                              GPUOPT_GLOBAL double *pbest_f,
+                                              GPUOPT_GLOBAL double *keys)
+{
+    gpuopt_u64 t = GPUOPT_THREAD_ID;
+    if (t >= count)
+        return;
+    gpuopt_u64 i = first + t;
+    int improves = gpuopt_pso_improves(f[i], pbest_f[i]);
+    gpuopt_pso_remember_one(i, dim, X, f, pbest_x, pbest_f);
+    keys[count - 1 - t] = improves ? f[i] : 0.0 / 0.0;
+}
+
 /* ------------------------------------------------------------- argsort (bitonic) */
 
 /* keys/idx hold `padded` (a power of two >= n) entries: f and 0..n-1, then padding. */
@@ -365,5 +427,8 @@ GPUOPT_KERNEL void gpuopt_k_sort_step(gpuopt_u64 n, gpuopt_u64 padded, gpuopt_u6
 }
 
 #endif /* GPUOPT_THREAD_ID */
+
+/* The CMA-ES family's kernels (fill_normal and the cmaes_* ops). */
+#include "cmaes_entry.h"
 
 #endif /* GPUOPT_KERNELS_ENTRY_H */

@@ -7,12 +7,14 @@
  * dimension below 1 or an unknown id gives NaN.
  *
  * Most problems are scalar. `logit` is a likelihood problem: GPUOPT_LOGIT_N contributions per
- * point (gpuopt_builtin_output), its value their sum. */
+ * point (gpuopt_builtin_output), its value their sum. The Moré–Wild least-squares problems
+ * (kernels/problems_more_wild.h) have their residuals as outputs, their value the sum of squares. */
 #ifndef GPUOPT_KERNELS_PROBLEMS_H
 #define GPUOPT_KERNELS_PROBLEMS_H
 
 #include "philox.h"
 #include "portable.h"
+#include "problems_more_wild.h"
 
 enum {
     GPUOPT_BUILTIN_SPHERE = 0,
@@ -26,8 +28,16 @@ enum {
     GPUOPT_BUILTIN_STYBLINSKI_TANG,
     GPUOPT_BUILTIN_ZAKHAROV,
     GPUOPT_BUILTIN_LOGIT,
+    GPUOPT_BUILTIN_MORE_WILD, /* row 0 of dfo.dat; row r is GPUOPT_BUILTIN_MORE_WILD + r */
+    GPUOPT_BUILTIN_MORE_WILD_LAST = GPUOPT_BUILTIN_MORE_WILD + GPUOPT_MW_COUNT - 1,
     GPUOPT_BUILTIN_COUNT
 };
+
+/* 1 when built-in id is a Moré–Wild problem. */
+GPUOPT_FN int gpuopt_builtin_is_more_wild(int id)
+{
+    return id >= GPUOPT_BUILTIN_MORE_WILD && id <= GPUOPT_BUILTIN_MORE_WILD_LAST;
+}
 
 /* The constant of the Schwefel function: sum_i (GPUOPT_SCHWEFEL_SHIFT - x_i sin(sqrt|x_i|)). */
 #define GPUOPT_SCHWEFEL_SHIFT 418.9828872724338
@@ -226,17 +236,22 @@ GPUOPT_FN double gpuopt_builtin_value(int id, const GPUOPT_GLOBAL double *x, int
     case GPUOPT_BUILTIN_STYBLINSKI_TANG: return gpuopt_builtin_styblinski_tang(x, dim);
     case GPUOPT_BUILTIN_ZAKHAROV: return gpuopt_builtin_zakharov(x, dim);
     case GPUOPT_BUILTIN_LOGIT: return gpuopt_builtin_logit(x, dim);
-    default: return 0.0 / 0.0;
+    default:
+        if (gpuopt_builtin_is_more_wild(id))
+            return gpuopt_mw_value(id - GPUOPT_BUILTIN_MORE_WILD, x, dim);
+        return 0.0 / 0.0;
     }
 }
 
-/* Output k of built-in problem id at x: contribution k of a likelihood problem (logit), the
- * value itself (k = 0) of a scalar one. */
+/* Output k of built-in problem id at x: contribution k of a likelihood problem (logit), residual
+ * k of a least-squares one (Moré–Wild), the value itself (k = 0) of a scalar one. */
 GPUOPT_FN double gpuopt_builtin_output(int id, const GPUOPT_GLOBAL double *x, int dim,
                                        gpuopt_u64 k)
 {
     if (id == GPUOPT_BUILTIN_LOGIT)
         return gpuopt_builtin_logit_contribution(x, dim, k);
+    if (gpuopt_builtin_is_more_wild(id))
+        return gpuopt_mw_output(id - GPUOPT_BUILTIN_MORE_WILD, x, dim, k);
     return k == 0 ? gpuopt_builtin_value(id, x, dim) : 0.0 / 0.0;
 }
 

@@ -101,6 +101,14 @@ typedef struct gpuopt_batch {
     size_t f_row;
     int raw_buffer;   /* -1, or a buffer id receiving n x n_outputs raw outputs */
     size_t n;
+    /* 1: the ask already wrote the values of the built-in criterion run->target (a fused
+     * generation step, rows from 0, scalar criterion); the framework's driver does not evaluate
+     * again (values told through gpuopt_optimizer_tell still replace them). */
+    int evaluated;
+    /* 1: the framework does not look for the best point in this batch (only counts it); the
+     * algorithm brings its best point to run->best_f / best_x itself (DE / PSO
+     * best_sync_every). */
+    int untracked;
 } gpuopt_batch;
 
 typedef struct gpuopt_algorithm gpuopt_algorithm;
@@ -113,6 +121,18 @@ typedef struct gpuopt_algorithm gpuopt_algorithm;
 typedef struct gpuopt_restart_mark {
     int64_t iteration, n_evaluations;
 } gpuopt_restart_mark;
+
+/* Wall time spent in the parts of a run (not part of its saved state: it restarts at zero on
+ * resume). Slots 0..2 are the framework's phases "ask", "evaluation" and "tell"; algorithms
+ * book parts of their ask or tell under names of their own (gpuopt_run_book). */
+#define GPUOPT_MAX_TIMINGS 8
+typedef struct gpuopt_run_timings {
+    const char *name[GPUOPT_MAX_TIMINGS]; /* string literals */
+    double seconds[GPUOPT_MAX_TIMINGS];
+    size_t n;
+    double booked; /* seconds booked by the algorithm during the current phase */
+    int synchronize; /* 1: the backend is synchronized at every boundary (exact attribution) */
+} gpuopt_run_timings;
 
 typedef struct gpuopt_run {
     const gpuopt_algorithm *algorithm;
@@ -148,6 +168,7 @@ typedef struct gpuopt_run {
     char *errmsg;   /* the optimizer's message buffer */
     size_t errmsg_len;
     char warnings[1024]; /* "; "-separated warnings of this run */
+    gpuopt_run_timings timings;
 } gpuopt_run;
 
 /* Sets the run's error message (printf style) and returns st. */
@@ -164,6 +185,13 @@ void gpuopt_run_warn(gpuopt_run *run, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* Timing of a part of an ask or tell (e.g. CMA-ES's eigendecomposition):
+ *   double t0 = gpuopt_run_clock(run);  ...work...  gpuopt_run_book(run, "eigendecomposition", t0);
+ * The time is reported under `name` (a string literal) and not under the enclosing phase. With
+ * profiling on (gpuopt_optimizer_set_profiling), both calls first wait for the backend. */
+double gpuopt_run_clock(gpuopt_run *run);
+void gpuopt_run_book(gpuopt_run *run, const char *name, double since);
 
 /* Allocates a zeroed buffer of count elements; *id receives its handle. */
 gpuopt_status gpuopt_run_buffer(gpuopt_run *run, const char *name, gpuopt_buffer_place place,

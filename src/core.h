@@ -72,6 +72,7 @@ struct gpuopt_optimizer {
     gpuopt_progress_fn progress;
     void *progress_user;
     volatile sig_atomic_t interrupt;
+    int profiling;             /* gpuopt_optimizer_set_profiling */
     char errmsg[GPUOPT_ERRMSG_LEN];
 };
 
@@ -91,6 +92,9 @@ struct gpuopt_result {
     gpuopt_restart_mark restarts[GPUOPT_MAX_RESTART_MARKS];
     char algorithm[64];
     char backend[32];
+    size_t n_timings;
+    char timing_keys[GPUOPT_MAX_TIMINGS][32];
+    double timings[GPUOPT_MAX_TIMINGS];
 };
 
 /* Formats into buf (size GPUOPT_ERRMSG_LEN) and returns st. */
@@ -138,5 +142,16 @@ gpuopt_status gpuopt_check_budget(gpuopt_optimizer *opt);
 
 /* Time in seconds from a monotonic clock. */
 double gpuopt_now(void);
+
+/* The framework's phases in gpuopt_run_timings (src/run_timing.c). */
+typedef enum gpuopt_timing_phase {
+    GPUOPT_TIMING_ASK = 0,
+    GPUOPT_TIMING_EVALUATION,
+    GPUOPT_TIMING_TELL,
+    GPUOPT_TIMING_N_PHASES
+} gpuopt_timing_phase;
+void gpuopt_timings_reset(gpuopt_run_timings *t, int synchronize);
+/* Adds the time since `since`, less what the algorithm booked meanwhile, to `phase`. */
+void gpuopt_timings_end_phase(gpuopt_run *run, gpuopt_timing_phase phase, double since);
 
 #endif /* GPUOPT_CORE_H */

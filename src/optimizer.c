@@ -94,6 +94,15 @@ gpuopt_status gpuopt_optimizer_set_progress(gpuopt_optimizer *opt, gpuopt_progre
     return GPUOPT_SUCCESS;
 }
 
+gpuopt_status gpuopt_optimizer_set_profiling(gpuopt_optimizer *opt, int on)
+{
+    if (!opt)
+        return OPT_NULL();
+    opt->profiling = on != 0;
+    opt->run.timings.synchronize = opt->profiling;
+    return GPUOPT_SUCCESS;
+}
+
 void gpuopt_optimizer_interrupt(gpuopt_optimizer *opt)
 {
     if (opt)
@@ -164,6 +173,7 @@ gpuopt_status gpuopt_setup_run(gpuopt_optimizer *opt, const gpuopt_problem *prob
         gpuopt_run_free(&opt->run);
         return st;
     }
+    gpuopt_timings_reset(&opt->run.timings, opt->profiling);
     opt->phase = GPUOPT_PHASE_READY;
     return GPUOPT_SUCCESS;
 }
@@ -300,8 +310,10 @@ static gpuopt_status track_best(gpuopt_optimizer *opt, const batch_view *v)
     gpuopt_run *run = &opt->run;
     gpuopt_backend *b = run->backend;
     size_t imin;
-    double fmin;
-    gpuopt_status st = b->ops->minmax(b, v->f, opt->batch.n, &imin, &fmin, NULL, NULL);
+    double fmin = INFINITY;
+    gpuopt_status st = opt->batch.untracked
+                           ? GPUOPT_SUCCESS
+                           : b->ops->minmax(b, v->f, opt->batch.n, &imin, &fmin, NULL, NULL);
     if (st == GPUOPT_SUCCESS && fmin < run->iteration_f)
         run->iteration_f = fmin;
     if (st == GPUOPT_SUCCESS && fmin < run->best_f) {
@@ -368,7 +380,9 @@ static gpuopt_status process_values(gpuopt_optimizer *opt, const batch_view *v)
         return finish(opt, st);
     int64_t iterations = run->n_iterations;
     opt->phase = GPUOPT_PHASE_READY;
+    double t0 = gpuopt_run_clock(run);
     st = run->algorithm->tell(run, bt);
+    gpuopt_timings_end_phase(run, GPUOPT_TIMING_TELL, t0);
     if (st == GPUOPT_SUCCESS)
         st = report_progress(opt, iterations);
     if (st == GPUOPT_SUCCESS)
@@ -412,7 +426,9 @@ static gpuopt_status next_batch(gpuopt_optimizer *opt)
     gpuopt_run *run = &opt->run;
     memset(&opt->batch, 0, sizeof opt->batch);
     opt->batch.raw_buffer = -1;
+    double t0 = gpuopt_run_clock(run);
     gpuopt_status st = run->algorithm->ask(run, &opt->batch);
+    gpuopt_timings_end_phase(run, GPUOPT_TIMING_ASK, t0);
     if (st == GPUOPT_SUCCESS)
         st = check_batch(opt);
     if (st != GPUOPT_SUCCESS)
@@ -502,13 +518,15 @@ static gpuopt_status evaluate_batch(gpuopt_optimizer *opt, batch_view *v)
             raw = opt->eval_raw;
         }
     }
-    if (st == GPUOPT_SUCCESS &&
+    double t0 = gpuopt_run_clock(run);
+    if (st == GPUOPT_SUCCESS && !opt->batch.evaluated &&
         (st = b->ops->evaluate(b, &opt->target, v->X, opt->batch.n, raw, v->f)))
         st = st == GPUOPT_ERR_CALLBACK
                  ? gpuopt_set_error(opt->errmsg, st, "the criterion callback returned an error "
                                                      "(nonzero) in evaluation batch of %zu points",
                                     opt->batch.n)
                  : backend_error(opt, st);
+    gpuopt_timings_end_phase(run, GPUOPT_TIMING_EVALUATION, t0);
     return st;
 }
 
@@ -697,6 +715,11 @@ static gpuopt_status make_result(const gpuopt_optimizer *opt, gpuopt_result **ou
     r->wall_time = done ? opt->elapsed : gpuopt_now() - opt->start_time;
     snprintf(r->algorithm, sizeof r->algorithm, "%s", opt->algorithm->name);
     snprintf(r->backend, sizeof r->backend, "%s", opt->ctx->backend->ops->name);
+    r->n_timings = run->timings.n;
+    for (size_t i = 0; i < r->n_timings; ++i) {
+        snprintf(r->timing_keys[i], sizeof r->timing_keys[0], "%s", run->timings.name[i]);
+        r->timings[i] = run->timings.seconds[i];
+    }
     *out = r;
     return GPUOPT_SUCCESS;
 }
@@ -767,3 +790,12 @@ gpuopt_status gpuopt_result_restart_at(const gpuopt_result *r, size_t i, int64_t
 double gpuopt_result_wall_time(const gpuopt_result *r) { return r ? r->wall_time : 0; }
 const char *gpuopt_result_algorithm(const gpuopt_result *r) { return r ? r->algorithm : ""; }
 const char *gpuopt_result_backend(const gpuopt_result *r) { return r ? r->backend : ""; }
+size_t gpuopt_result_timing_count(const gpuopt_result *r) { return r ? r->n_timings : 0; }
+const char *gpuopt_result_timing_key(const gpuopt_result *r, size_t i)
+{
+    return r && i < r->n_timings ? r->timing_keys[i] : NULL;
+}
+double gpuopt_result_timing_seconds(const gpuopt_result *r, size_t i)
+{
+    return r && i < r->n_timings ? r->timings[i] : NAN;
+}

@@ -50,8 +50,10 @@ gpuopt_status gpuopt_problem_create(gpuopt_problem **out, size_t dim)
 
 static gpuopt_status unknown_problem(const char *name)
 {
-    const char *names[64];
-    size_t n = gpuopt_builtin_count() < 64 ? gpuopt_builtin_count() : 64;
+#define MAX_NAMES 256
+    const char *names[MAX_NAMES];
+    size_t n = gpuopt_builtin_count() < MAX_NAMES ? gpuopt_builtin_count() : MAX_NAMES;
+    _Static_assert((int)GPUOPT_BUILTIN_COUNT <= MAX_NAMES, "every built-in name can be suggested");
     for (size_t i = 0; i < n; ++i)
         names[i] = gpuopt_builtin_at(i)->info.name;
     char hint[256];

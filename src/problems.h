@@ -10,7 +10,8 @@
 typedef struct gpuopt_builtin_problem {
     gpuopt_problem_info info;
     int id; /* GPUOPT_BUILTIN_* from kernels/problems.h */
-    /* The default start point and the known global minimizer at dimension dim. */
+    /* The default start point and the known global minimizer at dimension dim (NULL when no
+     * minimizer is recorded, as for the Moré–Wild problems). */
     void (*start)(size_t dim, double *x0);
     void (*minimizer)(size_t dim, double *x);
 } gpuopt_builtin_problem;

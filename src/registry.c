@@ -12,11 +12,16 @@
 #include "algorithms/cmaes.h"
 #include "algorithms/conjugate_gradient.h"
 #include "algorithms/de.h"
+#include "algorithms/dfols.h"
 #include "algorithms/lbfgsb.h"
+#include "algorithms/ls_dogbox.h"
+#include "algorithms/ls_lm.h"
+#include "algorithms/ls_trf.h"
 #include "algorithms/neldermead.h"
 #include "algorithms/neldermead_parallel.h"
 #include "algorithms/newton_cg.h"
 #include "algorithms/powell.h"
+#include "algorithms/pounders.h"
 #include "algorithms/pso.h"
 #include "algorithms/sep_cmaes.h"
 #include "algorithms/truncated_newton.h"
@@ -39,6 +44,11 @@ static const gpuopt_algorithm *const registry[] = {
     &gpuopt_algorithm_newton_cg,
     &gpuopt_algorithm_truncated_newton,
     &gpuopt_algorithm_trust_ncg,
+    &gpuopt_algorithm_pounders,
+    &gpuopt_algorithm_dfols,
+    &gpuopt_algorithm_ls_lm,
+    &gpuopt_algorithm_ls_trf,
+    &gpuopt_algorithm_ls_dogbox,
 };
 
 size_t gpuopt_registry_size(void)

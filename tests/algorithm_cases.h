@@ -5,10 +5,11 @@
  *   - an algorithm that takes no scalar criterion: the first built-in problem of a criterion kind
  *     it takes (`logit` for likelihood), at the problem's fixed dimension;
  *   - global: rastrigin, dimension 6 (many local minima);
- *   - local (gradient-based or not): rosenbrock, dimension 20 from its default start (2.5, ...),
- *     a long curved valley: about 50 to 400 iterations for the local solvers, Newton-type ones
- *     included (rastrigin's default start is its minimum); both problems are bounded, so the
- *     algorithms that need bounds run on them too;
+ *   - local and gradient-based: rosenbrock, dimension 20 from its default start (GENROSE's
+ *     i/(n+1)), a long curved valley: about 50 to 400 iterations, Newton-type solvers included;
+ *   - local and derivative-free: zakharov, dimension 20 (from rosenbrock's start, Powell's
+ *     bounded method stalls after 6 iterations, as scipy's does); all three problems are
+ *     bounded, so the algorithms that need bounds run on them too;
  *   - every `convergence.*` option whose range includes 0 is set to 0, so runs last;
  *   - an algorithm that does not support bounds but has the option `ignore_bounds` gets
  *     `ignore_bounds=true` (the built-in problems are bounded).
@@ -26,6 +27,8 @@
 #define CASE_GLOBAL_DIM 6
 #define CASE_LOCAL_PROBLEM "rosenbrock"
 #define CASE_LOCAL_DIM 20
+#define CASE_DFO_PROBLEM "zakharov"
+#define CASE_DFO_DIM 20
 #define CASE_MAX_SETTINGS 16
 
 typedef struct algorithm_case {
@@ -58,8 +61,9 @@ static inline int case_pick_problem(const gpuopt_algorithm_info *a, algorithm_ca
 {
     if (a->criterion_kinds & GPUOPT_CRITERION_SCALAR) {
         int global = (a->properties & GPUOPT_PROP_GLOBAL) != 0;
-        c->problem = global ? CASE_GLOBAL_PROBLEM : CASE_LOCAL_PROBLEM;
-        c->dim = global ? CASE_GLOBAL_DIM : CASE_LOCAL_DIM;
+        int gradient = (a->properties & GPUOPT_PROP_USES_GRADIENT) != 0;
+        c->problem = global ? CASE_GLOBAL_PROBLEM : gradient ? CASE_LOCAL_PROBLEM : CASE_DFO_PROBLEM;
+        c->dim = global ? CASE_GLOBAL_DIM : gradient ? CASE_LOCAL_DIM : CASE_DFO_DIM;
         return 1;
     }
     for (size_t i = 0; i < gpuopt_problem_count(); ++i) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "reference_start.h"
 #include "gpuopt.h"
 #include "src/image.h"
 
@@ -70,8 +71,8 @@ static int counted_gradient(const double *x, size_t dim, double *grad, void *use
     return gpuopt_problem_builtin_gradient(c->name, dim, x, grad) == GPUOPT_SUCCESS ? 0 : 1;
 }
 
-/* The counted problem: the built-in's start point (scaled by 1 + k 1e-12), its bounds when
- * `bounded`, the analytic gradient when `analytic`. */
+/* The counted problem: the reference start (tests/reference_start.h) scaled by 1 + k 1e-12, its
+ * bounds when `bounded`, the analytic gradient when `analytic`. */
 static gpuopt_problem *counted_problem_from(counted *c, const char *name, size_t dim,
                                             int bounded, int analytic, int k)
 {
@@ -81,7 +82,7 @@ static gpuopt_problem *counted_problem_from(counted *c, const char *name, size_t
     c->at_gap = -1;
     gpuopt_problem_create_builtin(&c->inner, name, dim);
     double x0[64], f0 = 0, lower[64], upper[64];
-    gpuopt_problem_get_start(c->inner, x0);
+    reference_start(name, dim, x0);
     for (size_t i = 0; i < dim; ++i)
         x0[i] *= 1.0 + (double)k * 1e-12;
     gpuopt_problem_get_bounds(c->inner, lower, upper);

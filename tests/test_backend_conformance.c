@@ -4,7 +4,9 @@
  * reference): memory round trips with offsets and copies, evaluation of every built-in problem
  * and of host callbacks, aggregation, the non-finite check with and without penalty, 10^6
  * Philox draws, minmax with ties and NaN, the DE and PSO population operations over every
- * variant, bounds rule and topology, argsort, and the dgemm op where a backend has one.
+ * variant, bounds rule and topology, the fused DE / PSO steps for built-in problems and
+ * pso_best_update (each also through its fallback), argsort, and the dgemm op where a backend
+ * has one.
  * A backend without a device is reported on stdout, not skipped silently. */
 #include <math.h>
 #include <stdint.h>
@@ -140,6 +142,10 @@ static void test_builtin(gpuopt_backend *b, const gpuopt_builtin_problem *p, siz
     const size_t n = 300;
     double *X = malloc(n * dim * sizeof *X), f[300];
     double lo = p->info.default_lower, hi = p->info.default_upper;
+    if (!isfinite(lo) || !isfinite(hi)) { /* unbounded (the More-Wild problems): a box */
+        lo = -2.0;
+        hi = 2.0;
+    }
     fill(X, n * dim, lo, hi, 10 + dim);
     gpuopt_dptr x = put(b, X, n * dim * sizeof(double)), fd = put(b, NULL, sizeof f);
     gpuopt_eval_target t = {.dim = dim, .kind = GPUOPT_CRITERION_SCALAR, .n_outputs = 1,
@@ -565,6 +571,246 @@ static void test_pso(gpuopt_backend *b)
     CHECK_STATUS(b->ops->de_trial(b, &none), GPUOPT_ERR_NULL_POINTER);
 }
 
+/* ------------------------------------------------------------------ fused steps, pso_best */
+
+/* b with its optional population ops removed: the wrappers' fallbacks serve. */
+typedef struct bare_backend {
+    gpuopt_backend_ops ops;
+    const gpuopt_backend_ops *saved;
+} bare_backend;
+
+static void strip_popops(gpuopt_backend *b, bare_backend *bare)
+{
+    bare->saved = b->ops;
+    bare->ops = *b->ops;
+    bare->ops.de_trial_evaluate = NULL;
+    bare->ops.pso_move_evaluate = NULL;
+    bare->ops.pso_best_update = NULL;
+    b->ops = &bare->ops;
+}
+
+/* The reference values of a fused step: b's own evaluate op (transcendental built-ins may
+ * differ from the CPU's in the last bits; the rows themselves are compared with the CPU). */
+static void ref_values(gpuopt_backend *b, const double *X, size_t n, size_t dim, int id,
+                       double *f)
+{
+    gpuopt_eval_target t = {.dim = dim, .kind = GPUOPT_CRITERION_SCALAR, .n_outputs = 1,
+                            .builtin_id = id};
+    gpuopt_dptr x = put(b, X, n * dim * sizeof(double)), v = put(b, NULL, n * sizeof(double));
+    CHECK_STATUS(b->ops->evaluate(b, &t, x, n, v, v), GPUOPT_SUCCESS);
+    get(b, f, v, n * sizeof(double));
+    drop(b, x);
+    drop(b, v);
+}
+
+/* de_trial_evaluate on b (trial and trial_f come back). */
+static void de_fused_on(gpuopt_backend *b, const de_data *d, int variant, int id, double *trial,
+                        double *trial_f)
+{
+    size_t nd = d->n * d->dim * sizeof(double), nb = d->n * sizeof(double);
+    size_t db = d->dim * sizeof(double);
+    struct gpuopt_de_args a = {
+        .pop = put(b, d->pop, nd), .fit = put(b, d->fit, nb), .trial = put(b, NULL, nd),
+        .trial_f = put(b, NULL, nb), .best_x = put(b, d->pop + d->dim, db),
+        .lower = put(b, d->lower, db), .upper = put(b, d->upper, db), .n = d->n, .dim = d->dim,
+        .variant = variant, .bounds_handling = GPUOPT_DE_BOUNDS_REFLECT, .F = 0.8, .CR = 0.7,
+        .seed = 99, .generation = 4, .builtin_id = id};
+    CHECK_STATUS(gpuopt_backend_de_trial_evaluate(b, &a), GPUOPT_SUCCESS);
+    get(b, trial, a.trial, nd);
+    get(b, trial_f, a.trial_f, nb);
+    gpuopt_dptr all[] = {a.pop, a.fit, a.trial, a.trial_f, a.best_x, a.lower, a.upper};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; ++k)
+        drop(b, all[k]);
+}
+
+/* de_trial_evaluate (the op, and the fallback) = de_trial, then evaluate on the CPU. */
+static void test_de_fused(gpuopt_backend *b)
+{
+    enum { N = 41, DIM = 7 };
+    static double pop[N * DIM], fit[N], lower[DIM], upper[DIM];
+    static double t1[N * DIM], t2[N * DIM], f1[N], f2[N];
+    for (size_t j = 0; j < DIM; ++j) {
+        lower[j] = -5.0;
+        upper[j] = 4.0 + (double)j;
+    }
+    fill(pop, N * DIM, -5, 4, 120);
+    fill(fit, N, 0, 1, 121);
+    de_data d = {N, DIM, pop, fit, NULL, NULL, lower, upper};
+    static const int ids[] = {GPUOPT_BUILTIN_SPHERE, GPUOPT_BUILTIN_ROSENBROCK,
+                              GPUOPT_BUILTIN_RASTRIGIN, GPUOPT_BUILTIN_ACKLEY};
+    bare_backend bare;
+    for (int fallback = 0; fallback < 2; ++fallback) {
+        if (fallback)
+            strip_popops(b, &bare);
+        for (size_t k = 0; k < sizeof ids / sizeof ids[0]; ++k)
+            for (int variant = 1; variant <= GPUOPT_DE_N_VARIANTS; variant += 3) {
+                de_fused_on(b, &d, variant, ids[k], t1, f1);
+                de_on(ref, &d, variant, GPUOPT_DE_BOUNDS_REFLECT, t2, pop, fit); /* restores */
+                fill(pop, N * DIM, -5, 4, 120);
+                fill(fit, N, 0, 1, 121);
+                ref_values(b, t2, N, DIM, ids[k], f2);
+                CHECK_MSG(same_bits(t1, t2, sizeof t1) && same_bits(f1, f2, sizeof f1),
+                          "%s%s: de_trial_evaluate problem %d variant %d differs from "
+                          "de_trial + evaluate", b->ops->name, fallback ? " (fallback)" : "",
+                          ids[k], variant);
+            }
+        if (fallback)
+            b->ops = bare.saved;
+    }
+    struct gpuopt_de_args none = {.builtin_id = -1};
+    CHECK_STATUS(gpuopt_backend_de_trial_evaluate(b, &none), GPUOPT_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(b->error, "built-in problem");
+}
+
+/* pso_move_evaluate on b over particles [first, first + count): X, V and f come back. */
+static void pso_fused_on(gpuopt_backend *b, const pso_data *d, int variant, int topology,
+                         size_t first, size_t count, int id, double *out)
+{
+    size_t nd = d->n * d->dim * sizeof(double), nb = d->n * sizeof(double);
+    size_t db = d->dim * sizeof(double);
+    struct gpuopt_pso_args a = {
+        .X = put(b, d->X, nd), .V = put(b, d->V, nd), .f = put(b, d->f, nb),
+        .pbest_X = put(b, d->pbest_X, nd), .pbest_f = put(b, d->pbest_f, nb),
+        .neighbours = put(b, d->table, d->table_len * sizeof(int)), .lower = put(b, d->lower, db),
+        .upper = put(b, d->upper, db), .n = d->n, .dim = d->dim, .first = first, .count = count,
+        .variant = variant, .topology = topology, .gbest = 5, .omega = 0.7298, .eta1 = 2.05,
+        .eta2 = 2.05, .max_velocity = 0.3, .seed = 77, .generation = 9, .builtin_id = id};
+    if (id >= 0) {
+        CHECK_STATUS(gpuopt_backend_pso_move_evaluate(b, &a), GPUOPT_SUCCESS);
+    } else { /* the reference: pso_move, then the values of the moved rows on the CPU */
+        CHECK_STATUS(b->ops->pso_move(b, &a), GPUOPT_SUCCESS);
+    }
+    get(b, out, a.X, nd);
+    get(b, out + d->n * d->dim, a.V, nd);
+    get(b, out + 2 * d->n * d->dim, a.f, nb);
+    gpuopt_dptr all[] = {a.X, a.V, a.f, a.pbest_X, a.pbest_f, a.neighbours, a.lower, a.upper};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; ++k)
+        drop(b, all[k]);
+}
+
+static void test_pso_fused(gpuopt_backend *b)
+{
+    enum { N = 29, DIM = 5 };
+    static double X[N * DIM], V[N * DIM], f[N], PX[N * DIM], Pf[N], lower[DIM], upper[DIM];
+    static int table[N + 1 + 4 * N];
+    static double mine[2 * N * DIM + N], theirs[2 * N * DIM + N];
+    for (size_t j = 0; j < DIM; ++j) {
+        lower[j] = -3.0;
+        upper[j] = 2.5;
+    }
+    fill(X, N * DIM, -3, 2.5, 130);
+    fill(V, N * DIM, -1, 1, 131);
+    fill(PX, N * DIM, -3, 2.5, 132);
+    fill(f, N, 0, 1, 133);
+    fill(Pf, N, 0, 1, 134);
+    pso_data d = {N, DIM, X, V, f, PX, Pf, lower, upper, table, 0};
+    const size_t ranges[2][2] = {{0, N}, {3, 11}};
+    bare_backend bare;
+    for (int fallback = 0; fallback < 2; ++fallback) {
+        if (fallback)
+            strip_popops(b, &bare);
+        for (int topology = 1; topology <= 4; topology += 3) {
+            d.table_len = pso_table(table, N, topology);
+            for (int variant = 1; variant <= 6; variant += 5)
+                for (int r = 0; r < 2; ++r) {
+                    size_t first = ranges[r][0], count = ranges[r][1];
+                    pso_fused_on(b, &d, variant, topology, first, count,
+                                 GPUOPT_BUILTIN_RASTRIGIN, mine);
+                    pso_fused_on(ref, &d, variant, topology, first, count, -1, theirs);
+                    ref_values(b, theirs + first * DIM, count, DIM, GPUOPT_BUILTIN_RASTRIGIN,
+                               theirs + 2 * N * DIM + first);
+                    CHECK_MSG(same_bits(mine, theirs, sizeof mine),
+                              "%s%s: pso_move_evaluate variant %d topology %d particles "
+                              "%zu+%zu differs from pso_move + evaluate",
+                              b->ops->name, fallback ? " (fallback)" : "", variant, topology,
+                              first, count);
+                }
+        }
+        if (fallback)
+            b->ops = bare.saved;
+    }
+}
+
+/* pso_best_update on b: index and value, and the memories afterwards (bitwise as
+ * pso_remember on the CPU). want_index SIZE_MAX: none improved. */
+static void pso_best_case(gpuopt_backend *b, const char *what, const double *f,
+                          const double *pbest_f, size_t n, size_t first, size_t count,
+                          size_t want_index)
+{
+    enum { DIM = 2 };
+    size_t nb = n * sizeof(double), nd = n * DIM * sizeof(double);
+    double *X = malloc(nd), *PX = malloc(nd), *got = malloc(nb + nd), *want = malloc(nb + nd);
+    fill(X, n * DIM, -1, 1, 140);
+    fill(PX, n * DIM, -1, 1, 141);
+    gpuopt_backend *pair[2] = {b, ref};
+    double *outs[2] = {got, want};
+    size_t index = 0;
+    double value = 0;
+    for (int k = 0; k < 2; ++k) {
+        struct gpuopt_pso_args a = {.X = put(pair[k], X, nd), .f = put(pair[k], f, nb),
+                                    .pbest_X = put(pair[k], PX, nd),
+                                    .pbest_f = put(pair[k], pbest_f, nb),
+                                    .keys = put(pair[k], NULL, nb), .n = n, .dim = DIM,
+                                    .first = first, .count = count};
+        if (k == 0) {
+            CHECK_STATUS(gpuopt_backend_pso_best_update(b, &a, &index, &value), GPUOPT_SUCCESS);
+        } else {
+            CHECK_STATUS(ref->ops->pso_remember(ref, &a), GPUOPT_SUCCESS);
+        }
+        get(pair[k], outs[k], a.pbest_f, nb);
+        get(pair[k], outs[k] + n, a.pbest_X, nd);
+        gpuopt_dptr all[] = {a.X, a.f, a.pbest_X, a.pbest_f, a.keys};
+        for (size_t j = 0; j < sizeof all / sizeof all[0]; ++j)
+            drop(pair[k], all[j]);
+    }
+    CHECK_MSG(index == want_index && (want_index == SIZE_MAX ? isnan(value)
+                                                             : value == f[want_index]),
+              "%s: pso_best_update %s: index %zu value %g, want %zu", b->ops->name, what, index,
+              value, want_index);
+    CHECK_MSG(same_bits(got, want, nb + nd), "%s: pso_best_update %s: memories differ from "
+              "pso_remember", b->ops->name, what);
+    free(X);
+    free(PX);
+    free(got);
+    free(want);
+}
+
+static void test_pso_best(gpuopt_backend *b)
+{
+    enum { N = 5003 }; /* more than one reduction group */
+    double *f = malloc(N * sizeof *f), *pf = malloc(N * sizeof *pf);
+    fill(f, N, 1, 2, 150);
+    fill(pf, N, 0, 1, 151); /* nobody improves */
+    pso_best_case(b, "none improved", f, pf, N, 0, N, SIZE_MAX);
+    f[17] = 0.25;
+    pf[17] = 0.5;              /* improves */
+    f[4000] = pf[4000] = 0.25; /* a tie with the memory improves too, and is later */
+    f[4500] = 0.1;             /* smaller but not an improvement */
+    pf[4500] = 0.05;
+    f[900] = NAN; /* never improves */
+    pso_best_case(b, "ties: the last improved", f, pf, N, 0, N, 4000);
+    f[4000] = 0.5; /* no longer improves (pf 0.25) */
+    pso_best_case(b, "one improved", f, pf, N, 0, N, 17);
+    pso_best_case(b, "a range", f, pf, N, 10, 2000, 17);
+    pso_best_case(b, "a range without it", f, pf, N, 18, 100, SIZE_MAX);
+    f[2] = -INFINITY;
+    pso_best_case(b, "-inf", f, pf, N, 0, 20, 2);
+    pso_best_case(b, "one particle", f, pf, N, 17, 1, 17);
+    bare_backend bare;
+    strip_popops(b, &bare);
+    pso_best_case(b, "fallback", f, pf, N, 3, 3000, 17);
+    b->ops = bare.saved;
+    struct gpuopt_pso_args bad = {.X = f, .f = f, .pbest_X = pf, .pbest_f = pf, .keys = f,
+                                  .n = 10, .first = 8, .count = 3};
+    size_t index;
+    double value;
+    CHECK_STATUS(gpuopt_backend_pso_best_update(b, &bad, &index, &value),
+                 GPUOPT_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(b->error, "pso_best_update");
+    free(f);
+    free(pf);
+}
+
 /* ------------------------------------------------------------------ argsort */
 
 static void argsort_case(gpuopt_backend *b, size_t n, uint64_t stream)
@@ -648,6 +894,9 @@ static void conformance(gpuopt_backend *b)
     test_minmax(b);
     test_de(b);
     test_pso(b);
+    test_de_fused(b);
+    test_pso_fused(b);
+    test_pso_best(b);
     test_argsort(b);
     if (b->ops->dgemm)
         test_dgemm(b);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "reference_start.h"
 #include "gpuopt.h"
 
 typedef struct reference {
@@ -35,6 +36,7 @@ static long evaluations_to_target(const char *problem, size_t dim, uint64_t seed
     gpuopt_context_create(&ctx, "cpu");
     gpuopt_context_set_seed(ctx, seed);
     gpuopt_problem_create_builtin(&p, problem, dim);
+    use_reference_start(p);
     gpuopt_optimizer_create(&o, ctx, "cmaes");
     char target[64];
     snprintf(target, sizeof target, "ftarget=%.17g", nextafter(TARGET, 0.0)); /* f < TARGET */

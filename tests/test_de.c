@@ -238,6 +238,105 @@ static void test_threads_do_not_matter(void)
     }
 }
 
+static int same_outcome(const outcome *a, const outcome *b)
+{
+    return a->st == b->st && !memcmp(&a->fun, &b->fun, sizeof a->fun) &&
+           !memcmp(a->x, b->x, sizeof a->x) && a->n_iterations == b->n_iterations &&
+           a->n_evaluations == b->n_evaluations;
+}
+
+/* The fused trial + evaluation of a built-in problem gives the bits of the unfused steps. */
+static void test_fused_equals_unfused(void)
+{
+    const char *problems[] = {"sphere", "rosenbrock", "rastrigin", "ackley"};
+    for (int v = 1; v <= 10; v += 3)
+        for (size_t p = 0; p < 4; ++p) {
+            char variant[48];
+            snprintf(variant, sizeof variant, "mutation_variant=%d", v);
+            const char *fused[] = {variant, "seed=11", "stopping.max_iterations=60", NULL};
+            const char *plain[] = {variant, "seed=11", "stopping.max_iterations=60",
+                                   "fused_generation=false", NULL};
+            outcome a = run_builtin(problems[p], 7, 2, fused);
+            outcome b = run_builtin(problems[p], 7, 2, plain);
+            CHECK_MSG(same_outcome(&a, &b), "variant %d on %s: fused %.17g, unfused %.17g", v,
+                      problems[p], a.fun, b.fun);
+        }
+}
+
+/* Progress reports: how many times best_f changed (after the first report) at an iteration that
+ * is not a multiple of `every`. */
+typedef struct sync_log {
+    int64_t every;
+    double last;
+    int off_schedule, changes;
+} sync_log;
+
+static int log_progress(const gpuopt_progress *p, void *user)
+{
+    sync_log *l = user;
+    if (p->best_f != l->last && l->last != INFINITY) { /* the first: the initial population */
+        l->changes += 1;
+        l->off_schedule += p->n_iterations % l->every != 0;
+    }
+    l->last = p->best_f;
+    return 0;
+}
+
+/* The best point reaches progress reports only every k-th generation (and, with k = 1, at
+ * others too). */
+static int off_schedule_changes(int every, int64_t watch, int *changes)
+{
+    gpuopt_context *ctx = make_context(1);
+    char sync[48];
+    snprintf(sync, sizeof sync, "best_sync_every=%d", every);
+    const char *settings[] = {"seed=5", "stopping.max_iterations=60", sync, NULL};
+    gpuopt_optimizer *opt = make_optimizer(ctx, settings);
+    sync_log l = {watch, INFINITY, 0, 0};
+    CHECK_STATUS(gpuopt_optimizer_set_progress(opt, log_progress, &l), GPUOPT_SUCCESS);
+    gpuopt_problem *prob = NULL;
+    CHECK_STATUS(gpuopt_problem_create_builtin(&prob, "rastrigin", 3), GPUOPT_SUCCESS);
+    outcome out = minimize(opt, prob);
+    CHECK(is_stop_reason(out.st));
+    gpuopt_problem_destroy(&prob);
+    gpuopt_optimizer_destroy(&opt);
+    gpuopt_context_destroy(&ctx);
+    *changes = l.changes;
+    return l.off_schedule;
+}
+
+/* best_sync_every = k: the population's best crosses every k generations and at the last one
+ * (iteration budget, evaluation budget, convergence), which is the result of k = 1. */
+static void test_best_sync_every(void)
+{
+    const char *stops[][2] = {{"stopping.max_iterations=23", "convergence.criterion_tolerance=0"},
+                              {"stopping.max_criterion_evaluations=410",
+                               "convergence.criterion_tolerance=0"},
+                              {"stopping.max_iterations=100000", "population_size=12"}};
+    for (size_t c = 0; c < 3; ++c)
+        for (int every = 3; every <= 1000; every *= 10) {
+            char sync[48];
+            snprintf(sync, sizeof sync, "best_sync_every=%d", every);
+            const char *each[] = {"seed=5", stops[c][0], stops[c][1], NULL};
+            const char *synced[] = {"seed=5", stops[c][0], stops[c][1], sync, NULL};
+            outcome a = run_builtin("rastrigin", 3, 1, each);
+            outcome b = run_builtin("rastrigin", 3, 1, synced);
+            CHECK_MSG(same_outcome(&a, &b), "stop %zu, %s: %.17g, every batch %.17g", c, sync,
+                      b.fun, a.fun);
+        }
+    int changes = 0;
+    CHECK(off_schedule_changes(4, 4, &changes) == 0 && changes > 1);
+    CHECK(off_schedule_changes(1, 4, &changes) > 0);
+    gpuopt_context *ctx = make_context(1);
+    gpuopt_optimizer *opt = make_optimizer(ctx, NULL);
+    CHECK_STATUS(gpuopt_optimizer_set_int(opt, "best_sync_every", 0), GPUOPT_ERR_OPTION_RANGE);
+    CHECK_CONTAINS(gpuopt_optimizer_errmsg(opt), "best_sync_every");
+    CHECK_STATUS(gpuopt_optimizer_set_int(opt, "best_sync_every", -2), GPUOPT_ERR_OPTION_RANGE);
+    CHECK_STATUS(gpuopt_optimizer_set_option(opt, "fused_generation=sometimes"),
+                 GPUOPT_ERR_OPTION_TYPE);
+    gpuopt_optimizer_destroy(&opt);
+    gpuopt_context_destroy(&ctx);
+}
+
 static void test_seeds(void)
 {
     const char *seed1[] = {"seed=1", "stopping.max_iterations=25", NULL};
@@ -454,6 +553,8 @@ int main(void)
     test_bounds_required();
     test_threads_do_not_matter();
     test_seeds();
+    test_fused_equals_unfused();
+    test_best_sync_every();
     test_rastrigin_2();
     test_bounds_handling();
     return check_finish();

@@ -1,8 +1,15 @@
 /* The algorithm x problem matrix: each algorithm reaches the known minimum of the problems it is
  * meant for, within a stated tolerance and budget, over several seeds. Global algorithms get
- * multimodal problems; Nelder-Mead (local) gets unimodal ones. A row passes when at least
- * `min_successes` of the seeds reach |f - f*| <= tol. */
+ * multimodal problems; local ones get unimodal ones. A row passes when at least
+ * `min_successes` of the seeds reach |f - f*| <= tol. Rows name an algorithm by its name or by
+ * the seed catalogue's alias (scipy_lbfgsb, ...), and every alias of every registered algorithm
+ * must resolve to it. The same matrix runs on OpenCL in test_opencl_matrix (MATRIX_BACKEND). */
 #include <math.h>
+#include <string.h>
+
+#ifndef MATRIX_BACKEND
+#define MATRIX_BACKEND "cpu"
+#endif
 
 #include "check.h"
 #include "gpuopt.h"
@@ -59,17 +66,41 @@ static const matrix_row rows[] = {
     {"powell", "sphere", 5, "", 1e-10, 1, 1},
     {"powell", "ellipsoid", 4, "", 1e-8, 1, 1},
     {"powell", "rosenbrock", 2, "", 1e-8, 1, 1},
+    {"scipy_powell", "rosenbrock", 3, "", 1e-8, 1, 1},
     {"neldermead_parallel", "sphere", 5, "", 1e-6, 1, 1},
     {"neldermead_parallel", "rosenbrock", 2, "", 1e-6, 1, 1},
     {"lbfgsb", "sphere", 10, "", 1e-10, 1, 1},
     {"lbfgsb", "ellipsoid", 10, "convergence.relative_criterion_tolerance=1e-14", 1e-8, 1, 1},
     {"lbfgsb", "rosenbrock", 2, "", 1e-8, 1, 1},
+    {"scipy_lbfgsb", "rosenbrock", 10, "", 1e-10, 1, 1},
+    {"scipy_lbfgsb", "zakharov", 5, "", 1e-8, 1, 1},
     {"bfgs", "sphere", 10, "ignore_bounds=true", 1e-10, 1, 1},
     {"bfgs", "ellipsoid", 10, "ignore_bounds=true", 1e-8, 1, 1},
     {"bfgs", "rosenbrock", 2, "ignore_bounds=true", 1e-8, 1, 1},
+    {"scipy_bfgs", "rosenbrock", 5, "ignore_bounds=true", 1e-8, 1, 1},
     {"conjugate_gradient", "sphere", 10, "ignore_bounds=true", 1e-10, 1, 1},
     {"conjugate_gradient", "rosenbrock", 2, "ignore_bounds=true", 1e-8, 1, 1},
+    {"scipy_conjugate_gradient", "zakharov", 4, "ignore_bounds=true", 1e-8, 1, 1},
+    {"newton_cg", "sphere", 10, "ignore_bounds=true", 1e-10, 1, 1},
+    {"scipy_newton_cg", "rosenbrock", 4, "ignore_bounds=true", 1e-8, 1, 1},
+    {"scipy_newton_cg", "logit", 5, "ignore_bounds=true", 1e-6, 1, 1},
+    {"truncated_newton", "sphere", 10, "", 1e-10, 1, 1},
+    {"scipy_truncated_newton", "rosenbrock", 4, "", 1e-8, 1, 1},
+    {"scipy_truncated_newton", "ellipsoid", 4, "", 1e-8, 1, 1},
+    {"trust_ncg", "sphere", 10, "ignore_bounds=true", 1e-10, 1, 1},
+    {"scipy_trust_ncg", "rosenbrock", 4, "ignore_bounds=true", 1e-8, 1, 1},
+    {"scipy_trust_ncg", "logit", 5, "ignore_bounds=true", 1e-6, 1, 1},
     {"bhhh", "logit", 5, "", 1e-6, 1, 1},
+    {"pounders", "mw_rosenbrock_2_2", 2, "", 1e-8, 1, 1},
+    {"pounders", "mw_powell_singular_4_4", 4, "", 1e-6, 1, 1},
+    {"dfols", "mw_rosenbrock_2_2", 2, "", 1e-8, 1, 1},
+    {"dfols", "mw_powell_singular_4_4", 4, "", 1e-6, 1, 1},
+    {"scipy_ls_lm", "mw_rosenbrock_2_2", 2, "", 1e-12, 1, 1},
+    {"ls_lm", "mw_helical_valley_3_3", 3, "", 1e-12, 1, 1},
+    {"scipy_ls_trf", "mw_rosenbrock_2_2", 2, "", 1e-12, 1, 1},
+    {"ls_trf", "mw_powell_singular_4_4", 4, "", 1e-10, 1, 1},
+    {"scipy_ls_dogbox", "mw_box3d_3_10", 3, "", 1e-12, 1, 1},
+    {"ls_dogbox", "mw_rosenbrock_2_2", 2, "", 1e-12, 1, 1},
 };
 
 static int apply_options(gpuopt_optimizer *o, const char *options)
@@ -104,10 +135,48 @@ static double run_once(gpuopt_context *ctx, const matrix_row *row)
     return fun;
 }
 
+/* Every alias of every registered algorithm creates an optimizer of that algorithm. */
+static void check_aliases(gpuopt_context *ctx)
+{
+    for (size_t i = 0; i < gpuopt_algorithm_count(); ++i) {
+        gpuopt_algorithm_info info;
+        CHECK_STATUS(gpuopt_algorithm_info_at(i, &info), GPUOPT_SUCCESS);
+        for (const char *const *al = info.aliases; al && *al; ++al) {
+            gpuopt_optimizer *o = NULL;
+            CHECK_STATUS(gpuopt_optimizer_create(&o, ctx, *al), GPUOPT_SUCCESS);
+            CHECK_MSG(o && !strcmp(gpuopt_optimizer_algorithm(o), info.name), "alias %s -> %s",
+                      *al, o ? gpuopt_optimizer_algorithm(o) : "(none)");
+            gpuopt_optimizer_destroy(&o);
+        }
+    }
+}
+
+/* 1 when MATRIX_BACKEND has a device here. */
+static int backend_available(void)
+{
+    for (size_t i = 0; i < gpuopt_backend_count(); ++i) {
+        gpuopt_backend_info b;
+        if (gpuopt_backend_info_at(i, &b) == GPUOPT_SUCCESS && !strcmp(b.name, MATRIX_BACKEND)) {
+            if (b.n_devices > 0)
+                return 1;
+            printf("skipped: no %s device (%s)\n", MATRIX_BACKEND,
+                   b.compiled_in ? b.note : "not compiled in");
+            return 0;
+        }
+    }
+    printf("skipped: no backend named %s\n", MATRIX_BACKEND);
+    return 0;
+}
+
 int main(void)
 {
-    gpuopt_context *ctx;
-    gpuopt_context_create(&ctx, "cpu");
+    gpuopt_context *ctx = NULL;
+    if (!backend_available())
+        return CHECK_SKIP_EXIT;
+    CHECK_STATUS(gpuopt_context_create(&ctx, MATRIX_BACKEND), GPUOPT_SUCCESS);
+    if (!ctx)
+        return check_finish();
+    check_aliases(ctx);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; ++i) {
         const matrix_row *row = &rows[i];
         const gpuopt_problem_info *info = gpuopt_problem_info_find(row->problem);
@@ -120,8 +189,8 @@ int main(void)
             successes += gap <= row->tol && gap >= -1e-9 * (1 + fabs(fstar));
             worst = fmax(worst, gap);
         }
-        printf("%-11s %-16s n=%-3zu %d/%d within %.0e (largest gap %.3g)\n", row->algorithm,
-               row->problem, row->dim, successes, row->n_seeds, row->tol, worst);
+        printf("%s: %-24s %-16s n=%-3zu %d/%d within %.0e (largest gap %.3g)\n", MATRIX_BACKEND,
+               row->algorithm, row->problem, row->dim, successes, row->n_seeds, row->tol, worst);
         CHECK_MSG(successes >= row->min_successes, "%s on %s (n=%zu): %d of %d seeds solved",
                   row->algorithm, row->problem, row->dim, successes, row->n_seeds);
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "reference_start.h"
 #include "gpuopt.h"
 #include "src/image.h"
 
@@ -56,6 +57,8 @@ static gpuopt_problem *builtin(const char *name, size_t dim, int unbounded)
 {
     gpuopt_problem *p = NULL;
     CHECK_STATUS(gpuopt_problem_create_builtin(&p, name, dim), GPUOPT_SUCCESS);
+    if (p)
+        use_reference_start(p);
     if (p && unbounded)
         CHECK_STATUS(gpuopt_problem_set_bounds(p, NULL, NULL), GPUOPT_SUCCESS);
     return p;

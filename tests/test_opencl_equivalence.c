@@ -2,6 +2,8 @@
  *  - DE and PSO on sphere and rosenbrock, same seed: bitwise-identical x, fun, evaluation and
  *    iteration counts, over mutation variants, bounds rules, velocity variants, topologies and
  *    both PSO update modes;
+ *  - the fused generation kernels and the unfused launches (fused_generation=false): the same
+ *    bits on OpenCL; best_sync_every=4 keeps CPU and OpenCL equal;
  *  - user criteria (host batch / point callbacks, least squares, likelihood, NaN penalties)
  *    and the ask/tell interface: the same bits;
  *  - rastrigin and ackley (cos/exp may differ in the last bit between libm and the OpenCL
@@ -197,6 +199,32 @@ static void test_pso_bitwise(void)
     }
 }
 
+/* On OpenCL, the fused generation kernels give the bits of the unfused launches (rastrigin too:
+ * the same device evaluates both); with best_sync_every = 4, CPU and OpenCL still agree. */
+static void test_fused_bitwise(void)
+{
+    static const char *const settings[][2] = {
+        {"de", "population_size=40;stopping.max_iterations=60;mutation_variant=best/1/bin"},
+        {"de", "population_size=30;stopping.max_iterations=60;mutation_variant=rand/1/exp"},
+        {"pso", "population_size=40;stopping.max_iterations=60"},
+        {"pso", "population_size=30;stopping.max_iterations=60;neighbor_definition=gbest"},
+    };
+    static const char *const problems[] = {"sphere", "rosenbrock", "rastrigin"};
+    for (size_t s = 0; s < sizeof settings / sizeof settings[0]; ++s) {
+        char unfused[256], synced[256];
+        snprintf(unfused, sizeof unfused, "%s;fused_generation=false", settings[s][1]);
+        snprintf(synced, sizeof synced, "%s;best_sync_every=4", settings[s][1]);
+        for (size_t p = 0; p < 3; ++p) {
+            outcome a = run(ocl, settings[s][0], problems[p], 0, 3, settings[s][1]);
+            outcome b = run(ocl, settings[s][0], problems[p], 0, 3, unfused);
+            CHECK_MSG(same(&a, &b), "%s on %s (%s): opencl fused %.17g vs unfused %.17g",
+                      settings[s][0], problems[p], settings[s][1], a.fun, b.fun);
+        }
+        compare(settings[s][0], "sphere", 0, synced);
+        compare(settings[s][0], "rosenbrock", 0, unfused);
+    }
+}
+
 static void test_user_criteria(void)
 {
     const char *de = "population_size=30;stopping.max_iterations=60";
@@ -307,6 +335,7 @@ int main(void)
     gpuopt_context_set_threads(cpu, 2);
     test_de_bitwise();
     test_pso_bitwise();
+    test_fused_bitwise();
     test_user_criteria();
     test_ask_tell();
     test_success_rates("de", "rastrigin", 3.5);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "reference_start.h"
 #include "gpuopt.h"
 #include "src/image.h"
 
@@ -80,6 +81,7 @@ static gpuopt_problem *case_builtin(const scipy_case *c, double *fstar)
     gpuopt_problem *p = NULL;
     double lo[64], hi[64];
     CHECK_STATUS(gpuopt_problem_create_builtin(&p, c->problem, c->dim), GPUOPT_SUCCESS);
+    use_reference_start(p);
     bounds_of(c, lo, hi);
     CHECK_STATUS(gpuopt_problem_set_bounds(p, lo, hi), GPUOPT_SUCCESS);
     *fstar = gpuopt_problem_info_best_value(gpuopt_problem_info_find(c->problem), c->dim);

@@ -334,11 +334,12 @@ static void test_hand_checked_values(void)
     CHECK(value_of("zakharov", (double[]){2}, 1) == 6.0);
 }
 
-static void test_rosenbrock_classic_start(void)
+/* CUTEst's GENROSE start x_i = i / (n + 1), i = 1 .. n. */
+static void test_rosenbrock_genrose_start(void)
 {
     double x0[4];
     gpuopt_builtin_find("rosenbrock")->start(4, x0);
-    CHECK(x0[0] == -1.2 && x0[1] == 1.0 && x0[2] == -1.2 && x0[3] == 1.0);
+    CHECK(x0[0] == 1.0 / 5 && x0[1] == 2.0 / 5 && x0[2] == 3.0 / 5 && x0[3] == 4.0 / 5);
 }
 
 /* gpuopt_problem_create_builtin takes the catalogue's bounds, start point and values. */
@@ -383,7 +384,7 @@ int main(void)
     test_best_value_scaling();
     test_all_problems();
     test_hand_checked_values();
-    test_rosenbrock_classic_start();
+    test_rosenbrock_genrose_start();
     test_create_builtin();
     return check_finish();
 }

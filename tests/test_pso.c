@@ -241,6 +241,70 @@ static void test_determinism(void)
     CHECK(!same_outcome(&a, &b, 6));
 }
 
+/* The fused move + evaluation of a built-in problem gives the bits of the unfused steps, for
+ * every topology, in both update modes (sequential never fuses) and with a budget cut. */
+static void test_fused_equals_unfused(void)
+{
+    const char *configs[] = {
+        "seed=3;stopping.max_iterations=30;population_size=40",
+        "seed=3;stopping.max_iterations=30;population_size=40;neighbor_definition=gbest;"
+        "algo_variant=canonical_inertia",
+        "seed=3;stopping.max_iterations=30;population_size=40;neighbor_definition=von_neumann;"
+        "algo_variant=fips",
+        "seed=3;stopping.max_iterations=30;population_size=40;neighbor_definition=adaptive_random;"
+        "neighbor_param=3",
+        "seed=3;stopping.max_iterations=10;population_size=40;update=sequential;"
+        "neighbor_definition=gbest",
+        "seed=3;stopping.max_criterion_evaluations=333;population_size=40",
+    };
+    const char *problems[] = {"sphere", "rosenbrock", "rastrigin"};
+    for (size_t c = 0; c < sizeof configs / sizeof *configs; ++c)
+        for (size_t p = 0; p < 3; ++p) {
+            char unfused[256];
+            snprintf(unfused, sizeof unfused, "%s;fused_generation=false", configs[c]);
+            outcome fused = solve("pso", problems[p], 5, 2, configs[c]);
+            outcome plain = solve("pso", problems[p], 5, 2, unfused);
+            CHECK_MSG(same_outcome(&fused, &plain, 5) &&
+                          fused.n_iterations == plain.n_iterations,
+                      "config %zu on %s: fused %.17g, unfused %.17g", c, problems[p], fused.fun,
+                      plain.fun);
+        }
+}
+
+/* best_sync_every = k: the best point crosses every k generations and at the last one, so the
+ * result is the best memory, as with k = 1 (ties aside). */
+static void test_best_sync_every(void)
+{
+    const char *configs[] = {
+        "seed=4;stopping.max_iterations=23;population_size=30",
+        "seed=4;stopping.max_iterations=23;population_size=30;neighbor_definition=gbest",
+        "seed=4;stopping.max_criterion_evaluations=301;population_size=30",
+        "seed=4;stopping.max_criterion_evaluations=301;population_size=30;update=sequential",
+    };
+    for (size_t c = 0; c < sizeof configs / sizeof *configs; ++c)
+        for (int every = 2; every <= 7; every += 5) {
+            char options[256];
+            snprintf(options, sizeof options, "%s;best_sync_every=%d", configs[c], every);
+            outcome synced = solve("pso", "rastrigin", 4, 1, options);
+            outcome each = solve("pso", "rastrigin", 4, 1, configs[c]);
+            CHECK_MSG(same_outcome(&synced, &each, 4) &&
+                          synced.n_iterations == each.n_iterations,
+                      "config %zu, best_sync_every=%d: %.17g, every batch %.17g", c, every,
+                      synced.fun, each.fun);
+        }
+    gpuopt_context *ctx = new_context(1, 1);
+    gpuopt_optimizer *opt = NULL;
+    CHECK_STATUS(gpuopt_optimizer_create(&opt, ctx, "pso"), GPUOPT_SUCCESS);
+    CHECK_STATUS(gpuopt_optimizer_set_int(opt, "best_sync_every", 0), GPUOPT_ERR_OPTION_RANGE);
+    CHECK_CONTAINS(gpuopt_optimizer_errmsg(opt), "best_sync_every");
+    CHECK_STATUS(gpuopt_optimizer_set_option(opt, "best_sync_every=often"),
+                 GPUOPT_ERR_OPTION_TYPE);
+    CHECK_STATUS(gpuopt_optimizer_set_option(opt, "fused_generation=maybe"),
+                 GPUOPT_ERR_OPTION_TYPE);
+    gpuopt_optimizer_destroy(&opt);
+    gpuopt_context_destroy(&ctx);
+}
+
 /* Multimodal problems at dim 2: solved (fun < 1e-6) in at least 8 of 10 seeds. */
 static void test_multimodal(void)
 {
@@ -372,6 +436,8 @@ int main(void)
     test_sphere_10();
     test_aliases();
     test_determinism();
+    test_fused_equals_unfused();
+    test_best_sync_every();
     test_multimodal();
     test_evaluation_budget();
     check_first_point(0);

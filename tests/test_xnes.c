@@ -10,6 +10,7 @@
 #include "kernels/xnes.h"
 #include "src/image.h"
 #include "tests/check.h"
+#include "tests/reference_start.h"
 
 #define MAX_DIM 16
 #define TARGET 1e-8
@@ -88,6 +89,7 @@ static outcome run_builtin(const char *problem, size_t dim, int threads,
     gpuopt_optimizer *opt = make_optimizer(ctx, settings, extra);
     gpuopt_problem *prob = NULL;
     CHECK_STATUS(gpuopt_problem_create_builtin(&prob, problem, dim), GPUOPT_SUCCESS);
+    use_reference_start(prob);
     outcome out = minimize(opt, prob, until_target);
     gpuopt_problem_destroy(&prob);
     gpuopt_optimizer_destroy(&opt);
@@ -302,6 +304,7 @@ static void first_batch(const char *discard, double *row0, size_t *n)
     gpuopt_optimizer *opt = make_optimizer(ctx, NULL, discard);
     gpuopt_problem *prob = NULL;
     gpuopt_problem_create_builtin(&prob, "rosenbrock", 3);
+    use_reference_start(prob);
     const double *X = NULL;
     CHECK_STATUS(gpuopt_optimizer_setup(opt, prob), GPUOPT_SUCCESS);
     CHECK_STATUS(gpuopt_optimizer_ask(opt, &X, n), GPUOPT_SUCCESS);

@@ -305,6 +305,9 @@ const gpuopt_backend_ops gpuopt_backend_cpu = {
     .cmaes_measure = gpuopt_cpu_cmaes_measure,
     .fd_points = gpuopt_cpu_fd_points,
     .fd_combine = gpuopt_cpu_fd_combine,
+    .de_trial_evaluate = gpuopt_cpu_de_trial_evaluate,
+    .pso_move_evaluate = gpuopt_cpu_pso_move_evaluate,
+    .pso_best_update = gpuopt_cpu_pso_best_update,
 };
 
 /* The CPU backend's thread count: 0 means all cores. */

@@ -18,5 +18,9 @@ gpuopt_status gpuopt_cpu_de_trial(gpuopt_backend *b, const struct gpuopt_de_args
 gpuopt_status gpuopt_cpu_de_select(gpuopt_backend *b, const struct gpuopt_de_args *a);
 gpuopt_status gpuopt_cpu_pso_move(gpuopt_backend *b, const struct gpuopt_pso_args *a);
 gpuopt_status gpuopt_cpu_pso_remember(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_cpu_de_trial_evaluate(gpuopt_backend *b, const struct gpuopt_de_args *a);
+gpuopt_status gpuopt_cpu_pso_move_evaluate(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_cpu_pso_best_update(gpuopt_backend *b, const struct gpuopt_pso_args *a,
+                                         size_t *index, double *value);
 
 #endif

@@ -112,7 +112,20 @@ gpuopt_status gpuopt_cuda_de_trial(gpuopt_backend *b, const struct gpuopt_de_arg
 gpuopt_status gpuopt_cuda_de_select(gpuopt_backend *b, const struct gpuopt_de_args *a);
 gpuopt_status gpuopt_cuda_pso_move(gpuopt_backend *b, const struct gpuopt_pso_args *a);
 gpuopt_status gpuopt_cuda_pso_remember(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_cuda_de_trial_evaluate(gpuopt_backend *b, const struct gpuopt_de_args *a);
+gpuopt_status gpuopt_cuda_pso_move_evaluate(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_cuda_pso_best_update(gpuopt_backend *b, const struct gpuopt_pso_args *a,
+                                          size_t *index, double *value);
 gpuopt_status gpuopt_cuda_fd_points(gpuopt_backend *b, const struct gpuopt_fd_args *a);
+/* The CMA-ES family (cuda_cmaes.c). */
+gpuopt_status gpuopt_cuda_cmaes_sample(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_rank_stats(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_penalty(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_recombine(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_paths(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_diag_update(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_eigen_finish(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_cuda_cmaes_measure(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
 gpuopt_status gpuopt_cuda_fd_combine(gpuopt_backend *b, const struct gpuopt_fd_args *a);
 gpuopt_status gpuopt_cuda_dgemm(gpuopt_backend *b, int trans_a, int trans_b, size_t m, size_t n,
                                 size_t k, double alpha, gpuopt_dptr A, size_t a_offset,

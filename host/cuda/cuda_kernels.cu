@@ -1,7 +1,7 @@
-/* The CUDA backend's kernels: kernels/entry.h compiled by nvcc (with --fmad=false, so the
- * arithmetic matches the CPU backend bit for bit), thin wrappers over kernels/fd.h and
- * kernels/cmaes.h, and a launcher per kernel (cuda_kernels.h) for the C host code. */
-#include "../../kernels/cmaes.h"
+/* The CUDA backend's kernels: kernels/entry.h (with the CMA-ES kernels of
+ * kernels/cmaes_entry.h) compiled by nvcc (with --fmad=false, so the arithmetic matches the CPU
+ * backend bit for bit), thin wrappers over kernels/fd.h, and a launcher per kernel
+ * (cuda_kernels.h) for the C host code. */
 #include "../../kernels/entry.h"
 #include "../../kernels/fd.h"
 #include "cuda_kernels.h"
@@ -9,19 +9,6 @@
 typedef gpuopt_cuda_u64 u64;
 
 /* ------------------------------------------------------------------ extra kernels */
-
-static __global__ void gpuopt_k_fill_normal(u64 rows, u64 cols, u64 seed, u64 stream, double *out)
-{
-    u64 half = (cols + 1) / 2, e = GPUOPT_THREAD_ID;
-    if (e >= rows * half)
-        return;
-    u64 i = e / half, k = 2 * (e % half);
-    double z0, z1;
-    gpuopt_cmaes_normal_pair(seed, stream, i, k, &z0, &z1);
-    out[i * cols + k] = z0;
-    if (k + 1 < cols)
-        out[i * cols + k + 1] = z1;
-}
 
 static __global__ void gpuopt_k_fd_points(u64 n_rows, int order, int method, u64 dim,
                                           const double *x, const double *steps, double *points)
@@ -178,6 +165,38 @@ cudaError_t gpuopt_cuda_k_pso_remember(gpuopt_cuda_launch l, u64 first, u64 coun
     GPUOPT_CUDA_LAUNCH(gpuopt_k_pso_remember, l, first, count, dim, X, f, pbest_x, pbest_f);
 }
 
+cudaError_t gpuopt_cuda_k_de_trial_eval(gpuopt_cuda_launch l, u64 n, u64 dim, int variant,
+                                        double F, double CR, int bounds_handling, u64 seed,
+                                        u64 generation, int builtin_id, const double *pop,
+                                        const double *best, const double *lower,
+                                        const double *upper, double *trial, double *trial_f)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_de_trial_eval, l, n, dim, variant, F, CR, bounds_handling, seed,
+                       generation, builtin_id, pop, best, lower, upper, trial, trial_f);
+}
+
+cudaError_t gpuopt_cuda_k_pso_move_eval(gpuopt_cuda_launch l, u64 first, u64 count, u64 n,
+                                        u64 dim, int variant, int topology, u64 gbest,
+                                        double omega, double eta1, double eta2,
+                                        double max_velocity, u64 seed, u64 generation,
+                                        int builtin_id, double *X, double *V,
+                                        const double *pbest_x, const double *pbest_f,
+                                        const int *table, const double *lower,
+                                        const double *upper, double *f)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_pso_move_eval, l, first, count, n, dim, variant, topology, gbest,
+                       omega, eta1, eta2, max_velocity, seed, generation, builtin_id, X, V,
+                       pbest_x, pbest_f, table, lower, upper, f);
+}
+
+cudaError_t gpuopt_cuda_k_pso_remember_keys(gpuopt_cuda_launch l, u64 first, u64 count, u64 dim,
+                                            const double *X, const double *f, double *pbest_x,
+                                            double *pbest_f, double *keys)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_pso_remember_keys, l, first, count, dim, X, f, pbest_x, pbest_f,
+                       keys);
+}
+
 cudaError_t gpuopt_cuda_k_sort_init(gpuopt_cuda_launch l, u64 n, u64 padded, const double *f,
                                     double *keys, unsigned *idx)
 {
@@ -208,4 +227,108 @@ cudaError_t gpuopt_cuda_k_fd_combine(gpuopt_cuda_launch l, int order, int method
 cudaError_t gpuopt_cuda_k_transpose(gpuopt_cuda_launch l, u64 n, double *A)
 {
     GPUOPT_CUDA_LAUNCH(gpuopt_k_transpose, l, n, A);
+}
+
+/* ------------------------------------------------------------------ CMA-ES */
+
+cudaError_t gpuopt_cuda_k_cmaes_sample(gpuopt_cuda_launch l, u64 lambda, u64 dim, int separable,
+                                       int bounds, double sigma, const double *Z, const double *d,
+                                       const double *mean, const double *lower,
+                                       const double *upper, double *Y, double *X)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_sample, l, lambda, dim, separable, bounds, sigma, Z, d, mean,
+                       lower, upper, Y, X);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_rank_stats(gpuopt_cuda_launch l, u64 lambda, const double *f,
+                                           const unsigned *idx, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_rank_stats, l, lambda, f, idx, out);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_penalty_weight(gpuopt_cuda_launch l, u64 dim, int mode,
+                                               double dfit, double damp, double edist_min,
+                                               double sigma, const double *C, u64 cstride,
+                                               const double *mean, const double *lower,
+                                               const double *upper, double *gamma)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_penalty_weight, l, dim, mode, dfit, damp, edist_min, sigma,
+                       C, cstride, mean, lower, upper, gamma);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_penalized(gpuopt_cuda_launch l, u64 lambda, u64 dim, double sigma,
+                                          const double *f, const double *X, const double *Y,
+                                          const double *mean, const double *gamma, double *fit)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_penalized, l, lambda, dim, sigma, f, X, Y, mean, gamma, fit);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_rank_weight(gpuopt_cuda_launch l, u64 lambda, u64 dim,
+                                            const unsigned *idx, const double *weights,
+                                            const double *Z, double *wind)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_rank_weight, l, lambda, dim, idx, weights, Z, wind);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_means(gpuopt_cuda_launch l, u64 dim, u64 n_mu, const unsigned *idx,
+                                      const double *weights, const double *Y, const double *Z,
+                                      double *ymean, double *zmean)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_means, l, dim, n_mu, idx, weights, Y, Z, ymean, zmean);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_rankmu(gpuopt_cuda_launch l, u64 lambda, u64 dim, double c_mu,
+                                       const double *wind, const double *Y, double *Z)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_rankmu, l, lambda, dim, c_mu, wind, Y, Z);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_ps(gpuopt_cuda_launch l, u64 dim, double decay, double gain,
+                                   double hsig_norm, double hsig_bound, const double *u,
+                                   double *ps, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_ps, l, dim, decay, gain, hsig_norm, hsig_bound, u, ps, out);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_pc(gpuopt_cuda_launch l, u64 dim, u64 row, double decay,
+                                   double gain, double mean_gain, double c1, const double *out,
+                                   const double *ymean, double *pc, double *mean, double *Y,
+                                   double *Z)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_pc, l, dim, row, decay, gain, mean_gain, c1, out, ymean, pc,
+                       mean, Y, Z);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_diag(gpuopt_cuda_launch l, u64 dim, u64 rows, double beta,
+                                     const double *Z, const double *Y, double *c, double *d)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_diag, l, dim, rows, beta, Z, Y, c, d);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_extremes(gpuopt_cuda_launch l, u64 dim, const double *c,
+                                         double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_extremes, l, dim, c, out);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_bd(gpuopt_cuda_launch l, u64 dim, const double *B,
+                                   const double *evals, double *BD)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_bd, l, dim, B, evals, BD);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_axes(gpuopt_cuda_launch l, u64 dim, const double *evals,
+                                     double *d, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_axes, l, dim, evals, d, out);
+}
+
+cudaError_t gpuopt_cuda_k_cmaes_measure(gpuopt_cuda_launch l, u64 dim, int separable, u64 axis,
+                                        double sigma, const double *C, const double *pc,
+                                        const double *mean, const double *lower,
+                                        const double *upper, const double *d, const double *BD,
+                                        double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_measure, l, dim, separable, axis, sigma, C, pc, mean, lower,
+                       upper, d, BD, out);
 }

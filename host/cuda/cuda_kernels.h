@@ -1,8 +1,8 @@
 /* Kernel launches of the CUDA backend (cuda_kernels.cu), callable from C.
  *
- * The kernels are those of kernels/entry.h (written once for OpenCL C and CUDA C), plus three
- * thin wrappers over kernels/fd.h and kernels/cmaes.h (finite-difference stencils, standard
- * normals) and an in-place transpose. Every launcher enqueues one kernel on l.stream over
+ * The kernels are those of kernels/entry.h and kernels/cmaes_entry.h (written once for OpenCL
+ * C and CUDA C), plus two thin wrappers over kernels/fd.h (finite-difference stencils) and an
+ * in-place transpose. Every launcher enqueues one kernel on l.stream over
  * l.blocks blocks of l.threads threads and returns the launch's error (cudaSuccess, or e.g.
  * cudaErrorInvalidConfiguration); errors of earlier calls are cleared first, so that the result
  * belongs to this launch (sticky errors, which poison the context, come back every time). */
@@ -72,6 +72,27 @@ cudaError_t gpuopt_cuda_k_pso_remember(gpuopt_cuda_launch l, gpuopt_cuda_u64 fir
                                        gpuopt_cuda_u64 count, gpuopt_cuda_u64 dim,
                                        const double *X, const double *f, double *pbest_x,
                                        double *pbest_f);
+/* Fused steps for built-in criteria and the remember step of pso_best_update (entry.h). */
+cudaError_t gpuopt_cuda_k_de_trial_eval(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
+                                        gpuopt_cuda_u64 dim, int variant, double F, double CR,
+                                        int bounds_handling, gpuopt_cuda_u64 seed,
+                                        gpuopt_cuda_u64 generation, int builtin_id,
+                                        const double *pop, const double *best,
+                                        const double *lower, const double *upper, double *trial,
+                                        double *trial_f);
+cudaError_t gpuopt_cuda_k_pso_move_eval(gpuopt_cuda_launch l, gpuopt_cuda_u64 first,
+                                        gpuopt_cuda_u64 count, gpuopt_cuda_u64 n,
+                                        gpuopt_cuda_u64 dim, int variant, int topology,
+                                        gpuopt_cuda_u64 gbest, double omega, double eta1,
+                                        double eta2, double max_velocity, gpuopt_cuda_u64 seed,
+                                        gpuopt_cuda_u64 generation, int builtin_id, double *X,
+                                        double *V, const double *pbest_x, const double *pbest_f,
+                                        const int *table, const double *lower,
+                                        const double *upper, double *f);
+cudaError_t gpuopt_cuda_k_pso_remember_keys(gpuopt_cuda_launch l, gpuopt_cuda_u64 first,
+                                            gpuopt_cuda_u64 count, gpuopt_cuda_u64 dim,
+                                            const double *X, const double *f, double *pbest_x,
+                                            double *pbest_f, double *keys);
 cudaError_t gpuopt_cuda_k_sort_init(gpuopt_cuda_launch l, gpuopt_cuda_u64 n,
                                     gpuopt_cuda_u64 padded, const double *f, double *keys,
                                     unsigned *idx);
@@ -92,6 +113,57 @@ cudaError_t gpuopt_cuda_k_fd_combine(gpuopt_cuda_launch l, int order, int method
 /* In-place transpose of the n x n matrix A (one thread per element; those above the diagonal
  * swap). */
 cudaError_t gpuopt_cuda_k_transpose(gpuopt_cuda_launch l, gpuopt_cuda_u64 n, double *A);
+
+/* CMA-ES (kernels/cmaes_entry.h): per element, coordinate or individual as there; rank_stats,
+ * ps, extremes and measure run on thread 0 and write their results to `out`. */
+cudaError_t gpuopt_cuda_k_cmaes_sample(gpuopt_cuda_launch l, gpuopt_cuda_u64 lambda,
+                                       gpuopt_cuda_u64 dim, int separable, int bounds,
+                                       double sigma, const double *Z, const double *d,
+                                       const double *mean, const double *lower,
+                                       const double *upper, double *Y, double *X);
+cudaError_t gpuopt_cuda_k_cmaes_rank_stats(gpuopt_cuda_launch l, gpuopt_cuda_u64 lambda,
+                                           const double *f, const unsigned *idx, double *out);
+cudaError_t gpuopt_cuda_k_cmaes_penalty_weight(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim, int mode,
+                                               double dfit, double damp, double edist_min,
+                                               double sigma, const double *C,
+                                               gpuopt_cuda_u64 cstride, const double *mean,
+                                               const double *lower, const double *upper,
+                                               double *gamma);
+cudaError_t gpuopt_cuda_k_cmaes_penalized(gpuopt_cuda_launch l, gpuopt_cuda_u64 lambda,
+                                          gpuopt_cuda_u64 dim, double sigma, const double *f,
+                                          const double *X, const double *Y, const double *mean,
+                                          const double *gamma, double *fit);
+cudaError_t gpuopt_cuda_k_cmaes_rank_weight(gpuopt_cuda_launch l, gpuopt_cuda_u64 lambda,
+                                            gpuopt_cuda_u64 dim, const unsigned *idx,
+                                            const double *weights, const double *Z, double *wind);
+cudaError_t gpuopt_cuda_k_cmaes_means(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                      gpuopt_cuda_u64 n_mu, const unsigned *idx,
+                                      const double *weights, const double *Y, const double *Z,
+                                      double *ymean, double *zmean);
+cudaError_t gpuopt_cuda_k_cmaes_rankmu(gpuopt_cuda_launch l, gpuopt_cuda_u64 lambda,
+                                       gpuopt_cuda_u64 dim, double c_mu, const double *wind,
+                                       const double *Y, double *Z);
+cudaError_t gpuopt_cuda_k_cmaes_ps(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim, double decay,
+                                   double gain, double hsig_norm, double hsig_bound,
+                                   const double *u, double *ps, double *out);
+cudaError_t gpuopt_cuda_k_cmaes_pc(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim, gpuopt_cuda_u64 row,
+                                   double decay, double gain, double mean_gain, double c1,
+                                   const double *out, const double *ymean, double *pc,
+                                   double *mean, double *Y, double *Z);
+cudaError_t gpuopt_cuda_k_cmaes_diag(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                     gpuopt_cuda_u64 rows, double beta, const double *Z,
+                                     const double *Y, double *c, double *d);
+cudaError_t gpuopt_cuda_k_cmaes_extremes(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                         const double *c, double *out);
+cudaError_t gpuopt_cuda_k_cmaes_bd(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim, const double *B,
+                                   const double *evals, double *BD);
+cudaError_t gpuopt_cuda_k_cmaes_axes(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                     const double *evals, double *d, double *out);
+cudaError_t gpuopt_cuda_k_cmaes_measure(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim, int separable,
+                                        gpuopt_cuda_u64 axis, double sigma, const double *C,
+                                        const double *pc, const double *mean, const double *lower,
+                                        const double *upper, const double *d, const double *BD,
+                                        double *out);
 
 #ifdef __cplusplus
 }

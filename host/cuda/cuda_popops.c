@@ -1,6 +1,9 @@
 /* CUDA population operations and finite-difference stencils: one thread per individual,
  * particle, stencil row or derivative entry, running the same kernels/de.h, kernels/pso.h and
  * kernels/fd.h functions as the CPU backend (so the same bits). Nothing leaves the device. */
+#include <math.h>
+#include <stdint.h>
+
 #include "../../src/algorithms/de.h"
 #include "../../src/algorithms/pso.h"
 #include "../../src/derivatives/fd.h"
@@ -82,6 +85,82 @@ gpuopt_status gpuopt_cuda_pso_remember(gpuopt_backend *b, const struct gpuopt_ps
                                 gpuopt_cuda_k_pso_remember(l, a->first, a->count, a->dim, a->X,
                                                            a->f, a->pbest_X, a->pbest_f),
                                 "pso_remember");
+}
+
+gpuopt_status gpuopt_cuda_de_trial_evaluate(gpuopt_backend *b, const struct gpuopt_de_args *a)
+{
+    if (!b || !a)
+        return GPUOPT_ERR_NULL_POINTER;
+    if (!a->pop || !a->trial || !a->trial_f || !a->best_x || !a->lower || !a->upper)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "de_trial_evaluate: NULL buffer");
+    gpuopt_cuda_launch l;
+    gpuopt_status st = gpuopt_cuda_grid(b, "de_trial_evaluate", a->n, 0, &l);
+    if (st != GPUOPT_SUCCESS || a->n == 0)
+        return st;
+    return gpuopt_cuda_launched(
+        b,
+        gpuopt_cuda_k_de_trial_eval(l, a->n, a->dim, a->variant, a->F, a->CR, a->bounds_handling,
+                                    a->seed, a->generation, a->builtin_id, a->pop, a->best_x,
+                                    a->lower, a->upper, a->trial, a->trial_f),
+        "de_trial_evaluate");
+}
+
+gpuopt_status gpuopt_cuda_pso_move_evaluate(gpuopt_backend *b, const struct gpuopt_pso_args *a)
+{
+    if (!b || !a)
+        return GPUOPT_ERR_NULL_POINTER;
+    if (!a->X || !a->V || !a->f || !a->pbest_X || !a->pbest_f || !a->neighbours || !a->lower ||
+        !a->upper)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "pso_move_evaluate: NULL buffer");
+    if (!cu_pso_range_ok(a) || (a->topology == GPUOPT_PSO_GBEST && a->gbest >= a->n))
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                   "pso_move_evaluate: bad particle range");
+    gpuopt_cuda_launch l;
+    gpuopt_status st = gpuopt_cuda_grid(b, "pso_move_evaluate", a->count, 0, &l);
+    if (st != GPUOPT_SUCCESS || a->count == 0)
+        return st;
+    return gpuopt_cuda_launched(
+        b,
+        gpuopt_cuda_k_pso_move_eval(l, a->first, a->count, a->n, a->dim, a->variant, a->topology,
+                                    a->gbest, a->omega, a->eta1, a->eta2, a->max_velocity,
+                                    a->seed, a->generation, a->builtin_id, a->X, a->V,
+                                    a->pbest_X, a->pbest_f, a->neighbours, a->lower, a->upper,
+                                    a->f),
+        "pso_move_evaluate");
+}
+
+/* pso_remember writing the reversed improvement keys, then minmax over them: one index and one
+ * value cross to the host. */
+gpuopt_status gpuopt_cuda_pso_best_update(gpuopt_backend *b, const struct gpuopt_pso_args *a,
+                                          size_t *index, double *value)
+{
+    if (!b || !a || !index || !value)
+        return GPUOPT_ERR_NULL_POINTER;
+    if (!a->X || !a->f || !a->pbest_X || !a->pbest_f || !a->keys)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "pso_best_update: NULL buffer");
+    if (!cu_pso_range_ok(a))
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                   "pso_best_update: bad particle range");
+    *index = SIZE_MAX;
+    *value = NAN;
+    gpuopt_cuda_launch l;
+    gpuopt_status st = gpuopt_cuda_grid(b, "pso_best_update", a->count, 0, &l);
+    if (st != GPUOPT_SUCCESS || a->count == 0)
+        return st;
+    st = gpuopt_cuda_launched(b,
+                              gpuopt_cuda_k_pso_remember_keys(l, a->first, a->count, a->dim, a->X,
+                                                              a->f, a->pbest_X, a->pbest_f,
+                                                              a->keys),
+                              "pso_best_update");
+    size_t rev;
+    double v = NAN;
+    if (st == GPUOPT_SUCCESS)
+        st = gpuopt_cuda_minmax(b, a->keys, a->count, &rev, &v, NULL, NULL);
+    if (st == GPUOPT_SUCCESS && !isnan(v)) {
+        *index = a->first + (a->count - 1 - rev);
+        *value = v;
+    }
+    return st;
 }
 
 /* ------------------------------------------------------------------ finite differences */

@@ -26,8 +26,26 @@ typedef enum ocl_kernel_id {
     OCL_K_DE_SELECT,
     OCL_K_PSO_MOVE,
     OCL_K_PSO_REMEMBER,
+    OCL_K_DE_TRIAL_EVAL,
+    OCL_K_PSO_MOVE_EVAL,
+    OCL_K_PSO_REMEMBER_KEYS,
     OCL_K_SORT_INIT,
     OCL_K_SORT_STEP,
+    OCL_K_FILL_NORMAL, /* kernels/cmaes_entry.h */
+    OCL_K_CMAES_SAMPLE,
+    OCL_K_CMAES_RANK_STATS,
+    OCL_K_CMAES_PENALTY_WEIGHT,
+    OCL_K_CMAES_PENALIZED,
+    OCL_K_CMAES_RANK_WEIGHT,
+    OCL_K_CMAES_MEANS,
+    OCL_K_CMAES_RANKMU,
+    OCL_K_CMAES_PS,
+    OCL_K_CMAES_PC,
+    OCL_K_CMAES_DIAG,
+    OCL_K_CMAES_EXTREMES,
+    OCL_K_CMAES_BD,
+    OCL_K_CMAES_AXES,
+    OCL_K_CMAES_MEASURE,
     OCL_K_COUNT
 } ocl_kernel_id;
 
@@ -123,6 +141,23 @@ gpuopt_status gpuopt_opencl_de_trial(gpuopt_backend *b, const struct gpuopt_de_a
 gpuopt_status gpuopt_opencl_de_select(gpuopt_backend *b, const struct gpuopt_de_args *a);
 gpuopt_status gpuopt_opencl_pso_move(gpuopt_backend *b, const struct gpuopt_pso_args *a);
 gpuopt_status gpuopt_opencl_pso_remember(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_opencl_de_trial_evaluate(gpuopt_backend *b, const struct gpuopt_de_args *a);
+gpuopt_status gpuopt_opencl_pso_move_evaluate(gpuopt_backend *b, const struct gpuopt_pso_args *a);
+gpuopt_status gpuopt_opencl_pso_best_update(gpuopt_backend *b, const struct gpuopt_pso_args *a,
+                                            size_t *index, double *value);
+/* The CMA-ES family (opencl_cmaes.c). */
+gpuopt_status gpuopt_opencl_fill_normal(gpuopt_backend *b, gpuopt_dptr out, size_t rows,
+                                        size_t cols, uint64_t seed, uint64_t stream);
+gpuopt_status gpuopt_opencl_cmaes_sample(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_rank_stats(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_penalty(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_recombine(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_paths(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_diag_update(gpuopt_backend *b,
+                                              const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_eigen_finish(gpuopt_backend *b,
+                                               const struct gpuopt_cmaes_args *a);
+gpuopt_status gpuopt_opencl_cmaes_measure(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
 
 /* Memory ops (opencl_backend.c), used by the other files too. */
 gpuopt_status gpuopt_opencl_alloc(gpuopt_backend *b, size_t bytes, gpuopt_dptr *out);

@@ -913,7 +913,10 @@ static gpuopt_status tell_generation(gpuopt_run *run, gpuopt_cmaes_state *s)
         return st;
     double step = (s->cs / s->damps) * (sqrt(paths[0]) / s->chi_n - 1.0);
     s->sigma *= exp(fmax(-1.0, fmin(1.0, step))); /* pycma's clip */
-    if ((st = decompose(run, s)) || (st = measure(run, s)))
+    double t0 = gpuopt_run_clock(run);
+    st = decompose(run, s);
+    gpuopt_run_book(run, "eigendecomposition", t0);
+    if (st || (st = measure(run, s)))
         return st;
     s->flat_iterations = s->stats[GPUOPT_CMAES_STAT_BEST] < s->stats[GPUOPT_CMAES_STAT_Q75]
                              ? 0

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../kernels/philox.h"
+#include "best_sync.h"
 
 typedef enum de_stage {
     DE_ASK_INITIAL = 0, /* next: ask for the initial population */
@@ -27,6 +28,7 @@ typedef struct de_state {
     double F, CR;
     uint64_t np;
     uint64_t generation; /* trial batches built so far */
+    int64_t best_sync_every;
     int buf_pop, buf_fit, buf_trial, buf_trial_f, buf_best;
     int buf_rows; /* host scratch, 2 x dim: the initial rows, then the best and worst rows */
 } de_state;
@@ -44,6 +46,7 @@ static gpuopt_status de_read_options(gpuopt_run *run, de_state *s)
     s->F = gpuopt_opt_double(run, "weight_coefficient");
     s->CR = gpuopt_opt_double(run, "crossover_probability");
     s->discard_start = gpuopt_opt_bool(run, "discard_start_params");
+    s->best_sync_every = gpuopt_opt_int(run, "best_sync_every");
     if (s->variant < 1 || s->variant > GPUOPT_DE_N_VARIANTS)
         return gpuopt_run_fail(run, GPUOPT_ERR_OPTION_RANGE,
                                "de: mutation_variant must be 1..10, got %d", s->variant);
@@ -153,6 +156,7 @@ static struct gpuopt_de_args de_args(const gpuopt_run *run, const de_state *s)
         .CR = s->CR,
         .seed = run->seed,
         .generation = s->generation,
+        .builtin_id = run->target ? run->target->builtin_id : -1,
     };
 }
 
@@ -165,11 +169,14 @@ static gpuopt_status de_ask_trial(gpuopt_run *run, de_state *s, gpuopt_batch *ba
 {
     s->generation += 1;
     struct gpuopt_de_args a = de_args(run, s);
-    gpuopt_status st = run->backend->ops->de_trial(run->backend, &a);
+    int fused = gpuopt_fusable(run);
+    gpuopt_status st = fused ? gpuopt_backend_de_trial_evaluate(run->backend, &a)
+                             : run->backend->ops->de_trial(run->backend, &a);
     if (st)
-        return de_backend_fail(run, st, "de_trial");
+        return de_backend_fail(run, st, fused ? "de_trial_evaluate" : "de_trial");
     *batch = (gpuopt_batch){.x_buffer = s->buf_trial, .x_row = 0, .f_buffer = s->buf_trial_f,
-                            .f_row = 0, .raw_buffer = -1, .n = (size_t)s->np};
+                            .f_row = 0, .raw_buffer = -1, .n = (size_t)s->np,
+                            .evaluated = fused, .untracked = s->best_sync_every > 1};
     s->stage = DE_TELL_TRIAL;
     return GPUOPT_SUCCESS;
 }
@@ -242,7 +249,11 @@ static gpuopt_status de_tell_trial(gpuopt_run *run, de_state *s)
         return st;
     s->stage = DE_ASK_TRIAL;
     run->n_iterations += 1;
-    return de_check_flatness(run, s, &e);
+    gpuopt_status stop = de_check_flatness(run, s, &e);
+    if (stop >= 0 && gpuopt_best_sync_due(run, s->best_sync_every, stop) &&
+        (st = gpuopt_offer_best(run, s->buf_pop, e.best, e.f_best)))
+        return st;
+    return stop;
 }
 
 static gpuopt_status de_tell(gpuopt_run *run, const gpuopt_batch *batch)
@@ -294,6 +305,7 @@ static const gpuopt_option_spec de_options[] = {
      "random|clip|reflect", 0,
      "What happens to a trial component outside the bounds: re-drawn uniformly in the bounds "
      "(pagmo), clipped to the bound, or reflected at the bound."},
+    GPUOPT_BEST_SYNC_OPTIONS,
 };
 
 static const char *const de_aliases[] = {"pygmo_de", NULL};

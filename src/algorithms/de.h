@@ -25,6 +25,7 @@ struct gpuopt_de_args {
     double CR;           /* crossover probability */
     uint64_t seed;
     uint64_t generation; /* 1 for the first trial batch */
+    int builtin_id;      /* de_trial_evaluate: the built-in scalar problem evaluated */
 };
 
 extern const gpuopt_algorithm gpuopt_algorithm_de;

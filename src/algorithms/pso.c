@@ -14,7 +14,10 @@
  * A batch never asks for more evaluations than the budget has left. */
 #include "pso.h"
 
+#include "best_sync.h"
+
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 enum { PSO_UPDATE_GENERATIONAL = 1, PSO_UPDATE_SEQUENTIAL = 2 };
@@ -22,8 +25,8 @@ enum { PSO_PHASE_START = 0, PSO_PHASE_MOVE = 1 };
 
 /* Plain values only (see src/algorithm.h). */
 typedef struct pso_state {
-    int buf_x, buf_v, buf_f, buf_pbest_x, buf_pbest_f, buf_table; /* backend */
-    int buf_init, buf_table_host, buf_f_host, buf_pbest_f_host;   /* host */
+    int buf_x, buf_v, buf_f, buf_pbest_x, buf_pbest_f, buf_table, buf_keys; /* backend */
+    int buf_init, buf_table_host;                                           /* host */
     size_t n;
     size_t table_cap;   /* ints in the neighbour table buffers */
     int variant, topology, update, discard_start;
@@ -35,6 +38,7 @@ typedef struct pso_state {
     double gbest_f;
     int improved;       /* the swarm's best improved in this generation */
     uint64_t n_rewires; /* adaptive_random: topologies built so far */
+    int64_t best_sync_every;
 } pso_state;
 
 static const gpuopt_option_spec pso_options[] = {
@@ -74,6 +78,7 @@ static const gpuopt_option_spec pso_options[] = {
      "generational|sequential", 0,
      "generational (pagmo's pso_gen): all particles move, then the swarm is evaluated as one "
      "batch; sequential (pagmo's pso): one particle moves and is evaluated at a time."},
+    GPUOPT_BEST_SYNC_OPTIONS,
 };
 
 /* ------------------------------------------------------------- topologies */
@@ -196,6 +201,7 @@ static gpuopt_status pso_read_options(gpuopt_run *run, pso_state *s)
     s->topology = gpuopt_opt_choice(run, "neighbor_definition");
     s->neighbor_param = gpuopt_opt_int(run, "neighbor_param");
     s->update = gpuopt_opt_choice(run, "update");
+    s->best_sync_every = gpuopt_opt_int(run, "best_sync_every");
     if (s->variant < 1 || s->variant > 6 || s->topology < 1 || s->topology > 4 || s->update < 1 ||
         s->update > 2)
         return gpuopt_run_fail(run, GPUOPT_ERR_INTERNAL, "pso: option table lookup failed");
@@ -236,10 +242,8 @@ static gpuopt_status pso_allocate(gpuopt_run *run, pso_state *s)
                                 &s->buf_init)) ||
         (st = gpuopt_run_buffer(run, "pso_neighbours_host", GPUOPT_ON_HOST, s->table_cap + n,
                                 sizeof(int), &s->buf_table_host)) ||
-        (st = gpuopt_run_buffer(run, "pso_f_host", GPUOPT_ON_HOST, n, sizeof(double),
-                                &s->buf_f_host)) ||
-        (st = gpuopt_run_buffer(run, "pso_pbest_f_host", GPUOPT_ON_HOST, n, sizeof(double),
-                                &s->buf_pbest_f_host)))
+        (st = gpuopt_run_buffer(run, "pso_keys", GPUOPT_ON_BACKEND, n, sizeof(double),
+                                &s->buf_keys)))
         return st;
     return GPUOPT_SUCCESS;
 }
@@ -314,6 +318,8 @@ static struct gpuopt_pso_args pso_args(const gpuopt_run *run, const pso_state *s
     a.max_velocity = s->max_velocity;
     a.seed = run->seed;
     a.generation = (uint64_t)run->n_iterations;
+    a.builtin_id = run->target ? run->target->builtin_id : -1;
+    a.keys = gpuopt_run_dev(run, s->buf_keys);
     return a;
 }
 
@@ -325,6 +331,8 @@ static void pso_batch(const pso_state *s, size_t first, size_t count, gpuopt_bat
     batch->f_row = first;
     batch->raw_buffer = -1;
     batch->n = count;
+    batch->evaluated = 0;
+    batch->untracked = s->best_sync_every > 1;
 }
 
 /* At most the evaluations left in the budget, so that the budget is met exactly (the run
@@ -344,15 +352,21 @@ static gpuopt_status pso_ask(gpuopt_run *run, gpuopt_batch *batch)
             (st = pso_write_initial(run, s, 1, s->buf_v)))
             return st;
         pso_batch(s, 0, pso_within_budget(run, s->n), batch);
+        batch->untracked = 0;
         return GPUOPT_SUCCESS;
     }
     size_t first = s->update == PSO_UPDATE_SEQUENTIAL ? s->next : 0;
     size_t count = s->update == PSO_UPDATE_SEQUENTIAL ? 1 : s->n;
     struct gpuopt_pso_args a = pso_args(run, s, first, count);
-    st = run->backend->ops->pso_move(run->backend, &a);
+    size_t evaluated = pso_within_budget(run, count);
+    /* fused: the whole swarm from row 0 (a budget-cut batch leaves the rest unevaluated) */
+    int fused = first == 0 && evaluated == count && gpuopt_fusable(run);
+    st = fused ? gpuopt_backend_pso_move_evaluate(run->backend, &a)
+               : run->backend->ops->pso_move(run->backend, &a);
     if (st != GPUOPT_SUCCESS)
         return gpuopt_run_fail(run, st, "pso: moving the swarm failed: %s", run->backend->error);
-    pso_batch(s, first, pso_within_budget(run, count), batch);
+    pso_batch(s, first, evaluated, batch);
+    batch->evaluated = fused;
     return GPUOPT_SUCCESS;
 }
 
@@ -363,55 +377,57 @@ static int pso_tracks_best(const pso_state *s)
     return s->topology == GPUOPT_PSO_GBEST || s->topology == GPUOPT_PSO_ADAPTIVE_RANDOM;
 }
 
-/* pagmo's ordering: NaN is worse than any number. */
-static int pso_less(double a, double b)
-{
-    return !isnan(a) && (isnan(b) || a < b);
-}
-
 /* Tell 0: memories = initial swarm, and the swarm's best (pagmo's best_idx: first minimum). */
 static gpuopt_status pso_tell_start(gpuopt_run *run, pso_state *s)
 {
     size_t n = s->n, nd = n * run->dim;
-    double *pf = gpuopt_run_host(run, s->buf_pbest_f_host);
+    gpuopt_backend *b = run->backend;
     gpuopt_status st;
-    if ((st = gpuopt_backend_copy(run->backend, gpuopt_run_dev(run, s->buf_pbest_x), 0,
+    if ((st = gpuopt_backend_copy(b, gpuopt_run_dev(run, s->buf_pbest_x), 0,
                                   gpuopt_run_dev(run, s->buf_x), 0, nd * sizeof(double))) ||
-        (st = gpuopt_backend_copy(run->backend, gpuopt_run_dev(run, s->buf_pbest_f), 0,
-                                  gpuopt_run_dev(run, s->buf_f), 0, n * sizeof(double))) ||
-        (st = gpuopt_run_read(run, s->buf_f, 0, n, pf)))
+        (st = gpuopt_backend_copy(b, gpuopt_run_dev(run, s->buf_pbest_f), 0,
+                                  gpuopt_run_dev(run, s->buf_f), 0, n * sizeof(double))))
         return st;
-    s->gbest = 0;
-    for (size_t i = 1; i < n; ++i)
-        if (pso_less(pf[i], pf[s->gbest]))
-            s->gbest = i;
-    s->gbest_f = pf[s->gbest];
+    /* pagmo's best_idx: the first minimum, NaN worse than any number (minmax's order) */
+    st = b->ops->minmax(b, gpuopt_run_dev(run, s->buf_f), n, &s->gbest, &s->gbest_f, NULL, NULL);
+    if (st != GPUOPT_SUCCESS)
+        return gpuopt_run_fail(run, st, "pso: minmax failed: %s", b->error);
     s->phase = PSO_PHASE_MOVE;
     s->next = 0;
     s->improved = 0;
     return GPUOPT_SUCCESS;
 }
 
-/* The host's view of the memory update of particles [first, first + count), in particle order
- * as pagmo does it: the swarm's best moves to an improved particle whose value is <= it. */
-static gpuopt_status pso_track_best(gpuopt_run *run, pso_state *s, size_t first, size_t count)
+/* The memory update of particles [first, first + count) with pagmo's tracking of the swarm's
+ * best (in particle order, it moves to an improved particle whose value is <= it): the backend
+ * returns the improved particle with the smallest value, the last one on ties, which is where
+ * that scan ends when the value is <= the swarm's best. Two numbers cross to the host. */
+static gpuopt_status pso_track_best(gpuopt_run *run, pso_state *s, const struct gpuopt_pso_args *a)
 {
-    double *f = gpuopt_run_host(run, s->buf_f_host);
-    double *pf = gpuopt_run_host(run, s->buf_pbest_f_host);
-    gpuopt_status st = gpuopt_run_read(run, s->buf_f, first, count, f + first);
+    size_t index;
+    double value;
+    gpuopt_status st = gpuopt_backend_pso_best_update(run->backend, a, &index, &value);
     if (st != GPUOPT_SUCCESS)
         return st;
-    for (size_t i = first; i < first + count; ++i) {
-        if (!gpuopt_pso_improves(f[i], pf[i]))
-            continue;
-        pf[i] = f[i];
-        if (f[i] <= s->gbest_f) {
-            s->gbest = i;
-            s->gbest_f = f[i];
-            s->improved = 1;
-        }
+    if (index != SIZE_MAX && value <= s->gbest_f) {
+        s->gbest = index;
+        s->gbest_f = value;
+        s->improved = 1;
     }
     return GPUOPT_SUCCESS;
+}
+
+/* best_sync_every > 1: the best memory becomes the run's best point when it is better. */
+static gpuopt_status pso_sync_best(gpuopt_run *run, const pso_state *s)
+{
+    gpuopt_backend *b = run->backend;
+    size_t i;
+    double f;
+    gpuopt_status st = b->ops->minmax(b, gpuopt_run_dev(run, s->buf_pbest_f), s->n, &i, &f, NULL,
+                                      NULL);
+    if (st != GPUOPT_SUCCESS)
+        return gpuopt_run_fail(run, st, "pso: minmax failed: %s", b->error);
+    return gpuopt_offer_best(run, s->buf_pbest_x, i, f);
 }
 
 /* Report values: the swarm's best memory, and the best and worst current positions
@@ -436,6 +452,8 @@ static gpuopt_status pso_end_generation(gpuopt_run *run, pso_state *s)
     s->improved = 0;
     s->next = 0;
     run->n_iterations += 1;
+    if (st == GPUOPT_SUCCESS && gpuopt_best_sync_due(run, s->best_sync_every, GPUOPT_SUCCESS))
+        st = pso_sync_best(run, s);
     return st == GPUOPT_SUCCESS ? pso_report(run, s) : st;
 }
 
@@ -446,15 +464,16 @@ static gpuopt_status pso_tell(gpuopt_run *run, const gpuopt_batch *batch)
         return pso_tell_start(run, s);
     size_t first = batch->x_row, count = batch->n;
     struct gpuopt_pso_args a = pso_args(run, s, first, count);
-    gpuopt_status st = run->backend->ops->pso_remember(run->backend, &a);
+    gpuopt_status st = pso_tracks_best(s) ? pso_track_best(run, s, &a)
+                                          : run->backend->ops->pso_remember(run->backend, &a);
     if (st != GPUOPT_SUCCESS)
         return gpuopt_run_fail(run, st, "pso: updating the memories failed: %s",
                                run->backend->error);
-    if (pso_tracks_best(s) && (st = pso_track_best(run, s, first, count)))
-        return st;
     s->next = first + count;
-    if (s->next < s->n)
-        return GPUOPT_SUCCESS;
+    if (s->next < s->n) /* sequential: the budget may end the run inside a generation */
+        return run->n_evaluations >= run->stop.max_evaluations && s->best_sync_every > 1
+                   ? pso_sync_best(run, s)
+                   : GPUOPT_SUCCESS;
     return pso_end_generation(run, s);
 }
 

@@ -32,6 +32,8 @@ struct gpuopt_pso_args {
     double max_velocity;    /* fraction of upper - lower */
     uint64_t seed;
     uint64_t generation;    /* 0 for the first generation's moves */
+    int builtin_id;         /* pso_move_evaluate: the built-in scalar problem evaluated */
+    gpuopt_dptr keys;       /* pso_best_update on devices: count doubles of scratch */
 };
 
 extern const gpuopt_algorithm gpuopt_algorithm_pso;

@@ -17,6 +17,11 @@ static gpuopt_status find_builtin(const char *name, size_t dim, const double *x,
     if (dim == 0 || dim > INT_MAX || ((*b)->info.fixed_dim && dim != (*b)->info.fixed_dim))
         return gpuopt_set_last_error(GPUOPT_ERR_BAD_DIMENSION,
                                      "problem '%s' cannot take dimension %zu", name, dim);
+    if (gpuopt_builtin_is_more_wild((*b)->id))
+        return gpuopt_set_last_error(GPUOPT_ERR_UNSUPPORTED,
+                                     "problem '%s' has no analytic derivatives (none of the "
+                                     "More-Wild problems has)",
+                                     name);
     return GPUOPT_SUCCESS;
 }
 

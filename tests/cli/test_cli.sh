@@ -129,6 +129,9 @@ for e in a:
     assert isinstance(e["best_known_value_per_dim"], bool)
 names = {e["name"] for e in a}
 assert {"sphere", "rosenbrock", "rastrigin"} <= names, names
+mw = [e for e in a if e.get("suite") == "more_wild"]
+assert len(mw) == 53, len(mw)
+assert all(e["kind"] == "least_squares" and e["start_value"] >= e["best_known_value"] for e in mw)
 '
 
 PY_BACKENDS='
@@ -172,6 +175,11 @@ run run --problem rosenbrock --dim 4 --algorithm neldermead \
 expect_rc "neldermead on rosenbrock" 0
 py_check "neldermead on rosenbrock: run JSON keys" "$PY_RUN_KEYS"
 py_check "neldermead on rosenbrock: fun < 1e-8" "$(py_fun_below 1e-8)"
+
+# issue 5: the documented L-BFGS-B command from the built-in start (CUTEst's GENROSE point)
+run run --problem rosenbrock --dim 10 --algorithm lbfgsb --json
+expect_rc "lbfgsb on rosenbrock" 0
+py_check "lbfgsb on rosenbrock: fun < 1e-10" "$(py_fun_below 1e-10)"
 
 # ------------------------------------------------------------------ run details
 
@@ -360,7 +368,10 @@ import json, sys
 d = json.load(sys.stdin)
 assert d["report"]["restart"] == len(d["restarts"]) >= 1, d["report"]
 assert all(r["n_evaluations"] <= d["n_evaluations"] for r in d["restarts"])
-assert "clamped" in d["warnings"], d["warnings"]'
+assert "clamped" in d["warnings"], d["warnings"]
+t = d["timing"]
+assert list(t)[:3] == ["ask", "evaluation", "tell"] and "eigendecomposition" in t, t
+assert all(v >= 0 for v in t.values()) and sum(t.values()) <= d["wall_time_s"] * 1.01 + 1e-3, t'
 run run --problem sphere --dim 3 --algorithm cmaes --option initial_step_size=0.9
 if grep -q "^warnings .*clamped" "$TMP/out"; then pass; else fail "summary shows warnings" "$(head -c 300 "$TMP/out")"; fi
 

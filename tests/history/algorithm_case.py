@@ -4,7 +4,8 @@ tests/algorithm_cases.h makes for the C tests (test_history_cli.sh checks that t
   - an algorithm that takes no scalar criterion: the first built-in problem of a criterion kind
     it takes (`logit` for likelihood), at the problem's fixed dimension;
   - global: rastrigin, dimension 6;
-  - local (gradient-based or not): rosenbrock, dimension 20 (both are bounded);
+  - local, gradient-based: rosenbrock, dimension 20; local, derivative-free: zakharov,
+    dimension 20 (all three are bounded);
   - every `convergence.*` option whose range includes 0 is set to 0, so runs last;
   - an algorithm without bound support that has the option `ignore_bounds` gets it true.
 
@@ -20,6 +21,7 @@ import sys
 
 GLOBAL_PROBLEM, GLOBAL_DIM = "rastrigin", 6
 LOCAL_PROBLEM, LOCAL_DIM = "rosenbrock", 20
+DFO_PROBLEM, DFO_DIM = "zakharov", 20
 
 
 def listing(gpuopt, what):
@@ -33,7 +35,9 @@ def pick_problem(alg, problems):
     if "scalar" in kinds:
         if alg["global"]:
             return GLOBAL_PROBLEM, GLOBAL_DIM
-        return LOCAL_PROBLEM, LOCAL_DIM
+        if alg["derivatives"] == "gradient":
+            return LOCAL_PROBLEM, LOCAL_DIM
+        return DFO_PROBLEM, DFO_DIM
     for p in problems:
         if p["kind"] in kinds:
             return p["name"], p["dim"] or LOCAL_DIM

@@ -7,7 +7,8 @@ Run:  python3 -m venv /tmp/venv && /tmp/venv/bin/pip install optimagic
 and copy the printed C rows into ESTIMAGIC[] in tests/test_neldermead_parallel.c.
 
 estimagic's neldermead_parallel takes no bounds, so the cases are gpuopt's built-in problems
-without bounds (the test removes them), from the built-in start points, with the criterion written
+without bounds (the test removes them), from the built-in start points (for rosenbrock the
+classic (-1.2, 1, ...), tests/reference_start.h), with the criterion written
 out operation for operation as kernels/problems.h computes it. The batch evaluator is a plain loop
 (the points and their order are the same as with joblib; only no processes are started).
 Printed per case: the options, estimagic's iterations, the number of criterion evaluations, the

@@ -6,7 +6,7 @@ Run:  python3 -m venv /tmp/scipy-venv && /tmp/scipy-venv/bin/pip install scipy
 
 Each case runs scipy's method (L-BFGS-B, BFGS, CG) with estimagic's defaults, as gpuopt's
 lbfgsb / bfgs / conjugate_gradient have them: gtol 1e-5 (pgtol for L-BFGS-B), ftol 2e-9,
-maxcor 10, norm inf, maxiter and maxfun 1e6; from gpuopt's built-in start point (x_i = -1.2, 1,
+maxcor 10, norm inf, maxiter and maxfun 1e6; from the reference start point (tests/reference_start.h: x_i = -1.2, 1,
 -1.2, ... for rosenbrock; 3, -2, 3, ... for the ellipsoid sum 10^(6i/(n-1)) x_i^2); without
 bounds, and for L-BFGS-B also with the built-in box ([-5, 10] rosenbrock, [-5, 5] ellipsoid);
 once with the analytic gradient and once with scipy's default finite differences ('2-point').

@@ -12,7 +12,7 @@ Each case runs scipy's namesake with the options gpuopt's solver has by default:
   trust_ncg         method='trust-ncg' with the Hessian by finite differences of the gradient
                     (hess='2-point'), initial_trust_radius 1, max_trust_radius 1000, eta 0.15,
                     gtol 1e-5 (gpuopt's harmonized default; scipy's own is 1e-4), maxiter 1e6;
-from gpuopt's built-in start point (x_i = -1.2, 1, -1.2, ... for rosenbrock; 3, -2, 3, ... for
+from the reference start point (tests/reference_start.h: x_i = -1.2, 1, ... for rosenbrock; 3, -2, 3, ... for
 the ellipsoid sum 10^(6i/(n-1)) x_i^2); without bounds, and for TNC also with the built-in box
 ([-5, 10] rosenbrock, [-5, 5] ellipsoid); once with the analytic gradient and once with finite
 differences.

@@ -4,7 +4,8 @@ Run:  python3 -m venv /tmp/venv && /tmp/venv/bin/pip install numpy scipy
       /tmp/venv/bin/python tests/reference/scipy_powell.py > tests/reference/scipy_powell.txt
 and copy the printed C rows into SCIPY[] in tests/test_powell.c.
 
-Each case is one of gpuopt's built-in problems with its default bounds and start point (or the
+Each case is one of gpuopt's built-in problems with its default bounds and start point (for
+rosenbrock the classic (-1.2, 1, ...), tests/reference_start.h) (or the
 bounds the case names: none, or a lower bound only), written out operation for operation as kernels/problems.h computes it (terms summed left to right), so
 scipy minimizes the same function. Options are estimagic's scipy_powell defaults (xtol 1e-5,
 ftol 2e-9, maxfev = maxiter = 1e6) unless a case says otherwise. Printed per case: scipy's
