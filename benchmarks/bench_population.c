@@ -66,7 +66,7 @@ static size_t list_backends(bench_backend *out, size_t cap)
         n = cap;
     for (size_t i = 0; i < n; ++i) {
         memset(&out[i], 0, sizeof out[i]);
-        out[i].copy_bandwidth_gbs = NAN; /* no public API reports a copy bandwidth yet */
+        out[i].copy_bandwidth_gbs = NAN; /* measured for the backends that run (run_backend) */
         if (gpuopt_backend_info_at(i, &out[i].info) != GPUOPT_SUCCESS)
             continue;
         if (out[i].info.compiled_in && out[i].info.n_devices > 0 &&
@@ -473,6 +473,11 @@ static gpuopt_context *open_context(bench_backend *b, const bench_config *cfg)
            (double)b->device.memory_bytes / (1024.0 * 1024.0 * 1024.0));
     if (!strcmp(b->info.name, "cpu"))
         printf(", %d threads", gpuopt_context_threads(ctx));
+    size_t copy_bytes = cfg->quick ? (size_t)16 << 20 : 0; /* 0: the library's 256 MiB */
+    if (gpuopt_context_copy_bandwidth(ctx, copy_bytes, &b->copy_bandwidth_gbs) == GPUOPT_SUCCESS)
+        printf(", copy bandwidth %.1f GB/s", b->copy_bandwidth_gbs);
+    else
+        printf(", no copy bandwidth (%s)", gpuopt_context_errmsg(ctx));
     printf("\n");
     return ctx;
 }

@@ -40,8 +40,13 @@ def check_ok_row(row, backend, generations):
                                                                    row["population"]))
     if row["reason"] is not None:
         fail("%s: a row that ran has a reason" % where)
-    if backend["copy_bandwidth_gb_per_s"] is None and row["bw_fraction"] is not None:
-        fail("%s: bw_fraction without a copy bandwidth" % where)
+    bandwidth = backend["copy_bandwidth_gb_per_s"]
+    if bandwidth is None or not bandwidth > 0:
+        fail("%s: the backend reports no copy bandwidth (%r)" % (where, bandwidth))
+    expected = row["gb_per_s"] / bandwidth
+    if row["bw_fraction"] is None or abs(row["bw_fraction"] - expected) > 1e-6 * expected:
+        fail("%s: bw_fraction %r is not GB/s / copy bandwidth (%r)" % (where, row["bw_fraction"],
+                                                                      expected))
 
 
 def check_rows(data):

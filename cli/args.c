@@ -1,10 +1,12 @@
-/* Command-line scanning ("--flag value", "--flag=value") and number parsing. */
+/* Command-line scanning ("--flag value", "--flag=value"), number parsing, and the context the
+ * commands open from --backend and --threads. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 /* Matches arg against flag name: 1 for "--name", 2 for "--name=value", 0 otherwise. */
 static int match_flag(const char *arg, const char *name)
@@ -106,5 +108,53 @@ int cli_parse_uint64(const char *flag, const char *text, uint64_t *out)
         return cli_fail(CLI_EXIT_USAGE,
                         "%s expects an integer in [0, 18446744073709551615], got '%s'", flag, text);
     *out = (uint64_t)v;
+    return CLI_EXIT_OK;
+}
+
+int cli_scan_flags(cli_scanner *sc, const cli_flag *flags, size_t n_flags, void (*help)(void),
+                   int (*apply)(void *args, int flag, const char *value), void *args)
+{
+    for (;;) {
+        const char *value = NULL;
+        int flag = cli_scan_next(sc, flags, n_flags, &value);
+        if (flag == CLI_SCAN_END)
+            return -1;
+        if (flag == CLI_SCAN_HELP) {
+            help();
+            return CLI_EXIT_OK;
+        }
+        if (flag == CLI_SCAN_ERROR)
+            return CLI_EXIT_USAGE;
+        if (flag == CLI_SCAN_POSITIONAL)
+            return cli_fail(CLI_EXIT_USAGE, "unexpected argument '%s' for '%s'", value,
+                            sc->command);
+        int rc = apply(args, flag, value);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+}
+
+int cli_fail_status(gpuopt_status st, const char *msg)
+{
+    return cli_fail(cli_exit_code_for(st), "%s", msg && msg[0] ? msg : gpuopt_status_text(st));
+}
+
+int cli_open_context(gpuopt_context **ctx, const char *backend, int threads_given, int threads)
+{
+    if (backend == NULL)
+        backend = "auto";
+    gpuopt_status st = gpuopt_context_create(ctx, backend);
+    if (st != GPUOPT_SUCCESS) {
+        const char *msg = *ctx ? gpuopt_context_errmsg(*ctx) : gpuopt_last_error();
+        if (st == GPUOPT_ERR_UNKNOWN_BACKEND) {
+            char matches[256];
+            int close = 0;
+            cli_suggest_backend(backend, matches, sizeof matches, &close);
+            return cli_fail_unknown(msg, "backend", backend, matches, close);
+        }
+        return cli_fail_status(st, msg);
+    }
+    if (threads_given && (st = gpuopt_context_set_threads(*ctx, threads)) != 0)
+        return cli_fail_status(st, gpuopt_context_errmsg(*ctx));
     return CLI_EXIT_OK;
 }

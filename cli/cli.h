@@ -60,11 +60,25 @@ enum {
  * the following argument), or one of CLI_SCAN_*. */
 int cli_scan_next(cli_scanner *sc, const cli_flag *flags, size_t n_flags, const char **value);
 
+/* Scans all of sc's arguments: apply(args, flag, value) for each flag (stopping at a non-zero
+ * exit code), help() and CLI_EXIT_OK for --help, a positional argument refused. Returns -1 after
+ * the last argument (go on), else the exit code. */
+int cli_scan_flags(cli_scanner *sc, const cli_flag *flags, size_t n_flags, void (*help)(void),
+                   int (*apply)(void *args, int flag, const char *value), void *args);
+
 /* Number parsing for flag values; each prints the message and returns CLI_EXIT_USAGE on bad
  * text, else CLI_EXIT_OK. */
 int cli_parse_positive_size(const char *flag, const char *text, size_t *out);
 int cli_parse_nonnegative_int(const char *flag, const char *text, int *out);
 int cli_parse_uint64(const char *flag, const char *text, uint64_t *out);
+
+/* ------------------------------------------------------------ the context */
+
+/* cli_fail with the status's exit code and msg (the status text when msg is empty). */
+int cli_fail_status(gpuopt_status st, const char *msg);
+/* Creates *ctx on backend (NULL: auto; an unknown name is answered with suggestions) and sets
+ * its threads when threads_given. Returns CLI_EXIT_OK, else the exit code after the message. */
+int cli_open_context(gpuopt_context **ctx, const char *backend, int threads_given, int threads);
 
 /* ------------------------------------------------------------ commands */
 

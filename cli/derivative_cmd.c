@@ -58,8 +58,9 @@ void cli_help_derivative(void)
 
 /* ------------------------------------------------------------------ flags */
 
-static int apply_flag(derivative_args *a, int flag, const char *value)
+static int apply_flag(void *args, int flag, const char *value)
 {
+    derivative_args *a = args;
     switch (flag) {
     case F_PROBLEM: a->problem = value; return CLI_EXIT_OK;
     case F_AT: a->at = value; return CLI_EXIT_OK;
@@ -87,23 +88,9 @@ static int apply_flag(derivative_args *a, int flag, const char *value)
 static int parse_args(int argc, char **argv, derivative_args *a)
 {
     cli_scanner sc = {argc, argv, 0, "derivative"};
-    for (;;) {
-        const char *value = NULL;
-        int flag = cli_scan_next(&sc, flags, sizeof flags / sizeof flags[0], &value);
-        if (flag == CLI_SCAN_END)
-            break;
-        if (flag == CLI_SCAN_HELP) {
-            cli_help_derivative();
-            return CLI_EXIT_OK;
-        }
-        if (flag == CLI_SCAN_ERROR)
-            return CLI_EXIT_USAGE;
-        if (flag == CLI_SCAN_POSITIONAL)
-            return cli_fail(CLI_EXIT_USAGE, "unexpected argument '%s' for 'derivative'", value);
-        int rc = apply_flag(a, flag, value);
-        if (rc != CLI_EXIT_OK)
-            return rc;
-    }
+    int rc = cli_scan_flags(&sc, flags, sizeof flags / sizeof flags[0], cli_help_derivative, apply_flag, a);
+    if (rc != -1)
+        return rc;
     if (a->problem == NULL)
         return cli_fail(CLI_EXIT_USAGE, "derivative needs --problem NAME (see 'gpuopt problems')");
     return -1;
@@ -164,30 +151,6 @@ static void close_session(derivative_session *s)
     free(s->analytic);
 }
 
-static int fail_status(gpuopt_status st, const char *msg)
-{
-    return cli_fail(cli_exit_code_for(st), "%s", msg && msg[0] ? msg : gpuopt_status_text(st));
-}
-
-static int open_context(const derivative_args *a, derivative_session *s)
-{
-    const char *backend = a->backend ? a->backend : "auto";
-    gpuopt_status st = gpuopt_context_create(&s->ctx, backend);
-    if (st != GPUOPT_SUCCESS) {
-        const char *msg = s->ctx ? gpuopt_context_errmsg(s->ctx) : gpuopt_last_error();
-        if (st == GPUOPT_ERR_UNKNOWN_BACKEND) {
-            char matches[256];
-            int close = 0;
-            cli_suggest_backend(backend, matches, sizeof matches, &close);
-            return cli_fail_unknown(msg, "backend", backend, matches, close);
-        }
-        return fail_status(st, msg);
-    }
-    if (a->threads_given && (st = gpuopt_context_set_threads(s->ctx, a->threads)) != 0)
-        return fail_status(st, gpuopt_context_errmsg(s->ctx));
-    return CLI_EXIT_OK;
-}
-
 /* The dimension and the point: from --at (checked against --dim), else the start point. */
 static int open_problem(const derivative_args *a, derivative_session *s)
 {
@@ -211,7 +174,7 @@ static int open_problem(const derivative_args *a, derivative_session *s)
         return cli_fail_unknown(gpuopt_last_error(), "problem", a->problem, matches, close);
     }
     if (st != GPUOPT_SUCCESS)
-        return fail_status(st, gpuopt_last_error());
+        return cli_fail_status(st, gpuopt_last_error());
     if (!s->x) {
         if (!(s->x = malloc(s->dim * sizeof *s->x)))
             return cli_fail(CLI_EXIT_RUNTIME, "out of memory");
@@ -224,9 +187,9 @@ static int open_derivative(const derivative_args *a, derivative_session *s)
 {
     gpuopt_status st = gpuopt_derivative_create(&s->d, s->ctx);
     if (st != GPUOPT_SUCCESS)
-        return fail_status(st, gpuopt_last_error());
+        return cli_fail_status(st, gpuopt_last_error());
     if (a->method && (st = gpuopt_derivative_set_string(s->d, "method", a->method)) != 0)
-        return fail_status(st, gpuopt_derivative_errmsg(s->d));
+        return cli_fail_status(st, gpuopt_derivative_errmsg(s->d));
     for (size_t i = 0; i < a->n_options; ++i)
         if ((st = gpuopt_derivative_set_option(s->d, a->options[i])) != GPUOPT_SUCCESS)
             return cli_fail(cli_exit_code_for(st), "--option %s: %s", a->options[i],
@@ -246,12 +209,12 @@ static int compute(const derivative_args *a, derivative_session *s)
     gpuopt_status st = a->hessian ? gpuopt_derivative_hessian(s->d, s->problem, s->x, s->result)
                                   : gpuopt_derivative_gradient(s->d, s->problem, s->x, s->result);
     if (st != GPUOPT_SUCCESS)
-        return fail_status(st, gpuopt_derivative_errmsg(s->d));
+        return cli_fail_status(st, gpuopt_derivative_errmsg(s->d));
     if (a->check) {
         st = a->hessian ? gpuopt_problem_builtin_hessian(a->problem, s->dim, s->x, s->analytic)
                         : gpuopt_problem_builtin_gradient(a->problem, s->dim, s->x, s->analytic);
         if (st != GPUOPT_SUCCESS)
-            return fail_status(st, gpuopt_last_error());
+            return cli_fail_status(st, gpuopt_last_error());
     }
     return CLI_EXIT_OK;
 }
@@ -364,7 +327,7 @@ int cli_cmd_derivative(int argc, char **argv)
     memset(&s, 0, sizeof s);
     rc = open_problem(&a, &s);
     if (rc == CLI_EXIT_OK)
-        rc = open_context(&a, &s);
+        rc = cli_open_context(&s.ctx, a.backend, a.threads_given, a.threads);
     if (rc == CLI_EXIT_OK)
         rc = open_derivative(&a, &s);
     if (rc == CLI_EXIT_OK)

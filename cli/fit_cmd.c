@@ -78,8 +78,9 @@ static int apply_option(fit_args *a, const char *value)
     return CLI_EXIT_OK;
 }
 
-static int apply_flag(fit_args *a, int flag, const char *value)
+static int apply_flag(void *args, int flag, const char *value)
 {
+    fit_args *a = args;
     switch (flag) {
     case F_NIST: a->nist = value; return CLI_EXIT_OK;
     case F_DATA: a->data = value; return CLI_EXIT_OK;
@@ -122,23 +123,10 @@ static int parse_args(int argc, char **argv, fit_args *a)
     cli_scanner sc = {argc, argv, 0, "fit"};
     a->start = 1;
     a->degree = 2;
-    for (;;) {
-        const char *value = NULL;
-        int flag = cli_scan_next(&sc, flags, sizeof flags / sizeof flags[0], &value);
-        if (flag == CLI_SCAN_END)
-            break;
-        if (flag == CLI_SCAN_HELP) {
-            cli_help_fit();
-            return CLI_EXIT_OK;
-        }
-        if (flag == CLI_SCAN_ERROR)
-            return CLI_EXIT_USAGE;
-        if (flag == CLI_SCAN_POSITIONAL)
-            return cli_fail(CLI_EXIT_USAGE, "unexpected argument '%s' for 'fit'", value);
-        int rc = apply_flag(a, flag, value);
-        if (rc != CLI_EXIT_OK)
-            return rc;
-    }
+    int rc =
+        cli_scan_flags(&sc, flags, sizeof flags / sizeof flags[0], cli_help_fit, apply_flag, a);
+    if (rc != -1)
+        return rc;
     return check_args(a);
 }
 
@@ -163,30 +151,6 @@ static void session_free(fit_session *s)
     free(s->y);
     free(s->sigma);
     free(s->p0);
-}
-
-static int fail_status(gpuopt_status st, const char *msg)
-{
-    return cli_fail(cli_exit_code_for(st), "%s", msg && msg[0] ? msg : gpuopt_status_text(st));
-}
-
-static int open_context(const fit_args *a, fit_session *s)
-{
-    const char *backend = a->backend ? a->backend : "auto";
-    gpuopt_status st = gpuopt_context_create(&s->ctx, backend);
-    if (st != GPUOPT_SUCCESS) {
-        const char *msg = s->ctx ? gpuopt_context_errmsg(s->ctx) : gpuopt_last_error();
-        if (st == GPUOPT_ERR_UNKNOWN_BACKEND) {
-            char matches[256];
-            int close = 0;
-            cli_suggest_backend(backend, matches, sizeof matches, &close);
-            return cli_fail_unknown(msg, "backend", backend, matches, close);
-        }
-        return fail_status(st, msg);
-    }
-    if (a->threads_given && (st = gpuopt_context_set_threads(s->ctx, a->threads)) != 0)
-        return fail_status(st, gpuopt_context_errmsg(s->ctx));
-    return CLI_EXIT_OK;
 }
 
 /* Parses "v1,v2,..." into a new array of exactly n values. */
@@ -237,7 +201,7 @@ static int open_nist(const fit_args *a, fit_session *s)
         *c = (char)tolower((unsigned char)*c);
     size_t n = gpuopt_nist_n_params(s->nist);
     if ((st = gpuopt_fit_model_builtin(&s->model, model, n)))
-        return fail_status(st, gpuopt_last_error());
+        return cli_fail_status(st, gpuopt_last_error());
     s->n_data = gpuopt_nist_n_data(s->nist);
     s->data_name = gpuopt_nist_name(s->nist);
     if (a->p0)
@@ -363,7 +327,7 @@ static int open_data(const fit_args *a, fit_session *s)
         return cli_fail(CLI_EXIT_USAGE, "--degree applies to --model polynomial only");
     gpuopt_status st = gpuopt_fit_model_builtin(&s->model, a->model, n);
     if (st)
-        return fail_status(st, gpuopt_last_error());
+        return cli_fail_status(st, gpuopt_last_error());
     s->data_name = a->data;
     if (a->p0)
         return parse_list("--p0", a->p0, s->model.n_params, &s->p0);
@@ -500,7 +464,7 @@ static int run_fit(const fit_args *a, fit_session *s)
             return cli_fail_unknown(gpuopt_last_error(), "algorithm",
                                     a->algorithm ? a->algorithm : "", matches, close);
         }
-        return fail_status(st, gpuopt_last_error());
+        return cli_fail_status(st, gpuopt_last_error());
     }
     if (a->json)
         print_json(s, st, a->start);
@@ -516,7 +480,7 @@ int cli_cmd_fit(int argc, char **argv)
     if (rc >= 0)
         return rc;
     fit_session s = {0};
-    rc = open_context(&a, &s);
+    rc = cli_open_context(&s.ctx, a.backend, a.threads_given, a.threads);
     if (rc == CLI_EXIT_OK)
         rc = a.nist ? open_nist(&a, &s) : open_data(&a, &s);
     if (rc == CLI_EXIT_OK)

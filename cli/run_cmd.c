@@ -50,8 +50,9 @@ static int check_option_text(const char *text)
     return CLI_EXIT_OK;
 }
 
-static int apply_flag(run_args *a, int flag, const char *value)
+static int apply_flag(void *args, int flag, const char *value)
 {
+    run_args *a = args;
     switch (flag) {
     case F_PROBLEM: a->problem = value; return CLI_EXIT_OK;
     case F_ALGORITHM: a->algorithm = value; return CLI_EXIT_OK;
@@ -98,24 +99,11 @@ static int resume_defaults(run_args *a)
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
     cli_scanner sc = {argc, argv, 0, "run"};
-    for (;;) {
-        const char *value = NULL;
-        int flag = cli_scan_next(&sc, run_flags, sizeof run_flags / sizeof run_flags[0], &value);
-        if (flag == CLI_SCAN_END)
-            break;
-        if (flag == CLI_SCAN_HELP) {
-            cli_help_run();
-            return CLI_EXIT_OK;
-        }
-        if (flag == CLI_SCAN_ERROR)
-            return CLI_EXIT_USAGE;
-        if (flag == CLI_SCAN_POSITIONAL)
-            return cli_fail(CLI_EXIT_USAGE, "unexpected argument '%s' for 'run'", value);
-        int rc = apply_flag(a, flag, value);
-        if (rc != CLI_EXIT_OK)
-            return rc;
-    }
-    int rc = cli_history_prepare(&a->history);
+    int rc = cli_scan_flags(&sc, run_flags, sizeof run_flags / sizeof run_flags[0], cli_help_run,
+                            apply_flag, a);
+    if (rc != -1)
+        return rc;
+    rc = cli_history_prepare(&a->history);
     if (rc == CLI_EXIT_OK && a->history.resume != NULL)
         rc = resume_defaults(a);
     if (rc != CLI_EXIT_OK)

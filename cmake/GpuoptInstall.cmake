@@ -14,8 +14,12 @@ install(TARGETS gpuopt EXPORT gpuoptTargets
 # The CLI (target gpuopt_cli) is installed to bin/ by cli/CMakeLists.txt.
 
 # A static library carries its private dependencies: its package must find them again.
+# The required ones: L-BFGS-B, BLAS/LAPACKE (as found), GSL.
 set(GPUOPT_CONFIG_DEPENDENCIES "  find_dependency(GSL)\n")
-set(GPUOPT_PC_LIBS_PRIVATE "-lgsl -lgslcblas -lm")
+# (absolute library paths as found: linkers take them as they are)
+list(JOIN GPUOPT_LBFGSB_LIBS " " _lbfgsb_libs)
+list(JOIN GPUOPT_LINALG_LIBS " " _linalg_libs)
+set(GPUOPT_PC_LIBS_PRIVATE "${_lbfgsb_libs} ${_linalg_libs} -lgsl -lgslcblas -lm")
 if(GPUOPT_ENABLE_OPENMP_ENABLED)
   string(APPEND GPUOPT_CONFIG_DEPENDENCIES "  find_dependency(OpenMP COMPONENTS C)\n")
   string(APPEND GPUOPT_PC_LIBS_PRIVATE " ${OpenMP_C_FLAGS}")
@@ -23,7 +27,8 @@ endif()
 if(GPUOPT_CUDA_BUILT)
   string(APPEND GPUOPT_CONFIG_DEPENDENCIES "  find_dependency(CUDAToolkit)\n")
   string(APPEND GPUOPT_PC_LIBS_PRIVATE
-         " -L${CUDAToolkit_LIBRARY_DIR} -lcublas -lcurand -lnvrtc -lcudart_static -ldl -lrt -lpthread")
+         " -L${CUDAToolkit_LIBRARY_DIR} -lcurand -lnvrtc -lcudart_static -ldl -lrt -lpthread")
+  # cuBLAS and cuSOLVER are loaded at run time (dlopen), never linked.
 endif()
 if(GPUOPT_OPENCL_BUILT)
   string(APPEND GPUOPT_CONFIG_DEPENDENCIES "  find_dependency(OpenCL)\n  find_dependency(CLBlast CONFIG)\n")

@@ -50,6 +50,12 @@ const char *gpuopt_context_device(const gpuopt_context *ctx);
 /* A notice from backend selection (e.g. "auto: no GPU found, using cpu"), or "". */
 const char *gpuopt_context_message(const gpuopt_context *ctx);
 const char *gpuopt_context_errmsg(const gpuopt_context *ctx);
+/* Measures the backend's device-to-device copy bandwidth: copies of `bytes` (0: 256 MiB) from
+ * one device buffer to another, repeated for at least 0.2 s, the fastest one counted as
+ * 2 * bytes (read + written) per second, in GB/s (1e9 bytes). The reference the benchmarks
+ * divide a generation's memory traffic by. Fails, naming the size, when two buffers of that
+ * size do not fit. */
+gpuopt_status gpuopt_context_copy_bandwidth(gpuopt_context *ctx, size_t bytes, double *gb_per_s);
 
 /* ---------------------------------------------------------------- problem */
 

@@ -1,5 +1,6 @@
 /* Residual test problems for pounders and dfols (Moré, Garbow & Hillstrom 1981), as user
- * callbacks: Rosenbrock, Bard, Box 3-D, Powell singular, and Rosenbrock with an active bound. */
+ * callbacks: Rosenbrock, Bard, Box 3-D, Powell singular, and Rosenbrock with an active bound;
+ * and the checks both solvers' tests run on them. */
 #ifndef GPUOPT_TESTS_DFO_PROBLEMS_H
 #define GPUOPT_TESTS_DFO_PROBLEMS_H
 
@@ -168,6 +169,94 @@ static gpuopt_status dfo_init_error(gpuopt_context *ctx, const char *algorithm,
     gpuopt_optimizer_destroy(&o);
     gpuopt_problem_destroy(&p);
     return st;
+}
+
+/* ------------------------------------------------ the checks pounders and dfols share */
+
+/* Runs `algorithm` with `settings` on every problem: the known minimum within 1e-5 of the
+ * start's gap, at most twice the reference's evaluations to tau = 1e-3 (plus two simplices),
+ * the evaluation count, and the bounds. `reference` names the package of evals_to_tau. */
+static void dfo_check_problems(gpuopt_context *ctx, const char *algorithm, const char *settings,
+                               const char *reference, const long *evals_to_tau)
+{
+    for (size_t i = 0; i < DFO_N_PROBLEMS; ++i) {
+        const dfo_problem *d = &DFO_PROBLEMS[i];
+        static dfo_recorder rec;
+        gpuopt_status st;
+        gpuopt_result *r = dfo_run(ctx, algorithm, settings, d, &rec, &st);
+        if (!r)
+            continue;
+        double f = gpuopt_result_fun(r), f0 = rec.values[0];
+        long to_tau = dfo_evals_to_tau(&rec, 1e-3);
+        printf("%s [%s] %-20s f %.3e (f* %.3e) %ld evaluations to tau (%s %ld), "
+               "%zu in all, %s\n",
+               algorithm, settings, d->name, f, d->fstar, to_tau, reference, evals_to_tau[i],
+               rec.count, gpuopt_status_name(st));
+        CHECK_MSG(f - d->fstar <= 1e-5 * (f0 - d->fstar), "%s: f %g", d->name, f);
+        CHECK_MSG(to_tau > 0 && to_tau <= 2 * evals_to_tau[i] + 2 * (long)(d->dim + 1),
+                  "%s: %ld evaluations to tau, %s %ld", d->name, to_tau, reference,
+                  evals_to_tau[i]);
+        CHECK((size_t)gpuopt_result_n_evaluations(r) == rec.count);
+        if (d->bounded) {
+            const double *x = gpuopt_result_x(r);
+            for (size_t j = 0; j < d->dim; ++j)
+                CHECK(x[j] >= d->lower[j] && x[j] <= d->upper[j]);
+        }
+        gpuopt_result_destroy(&r);
+    }
+}
+
+/* The alias finds the algorithm, which takes least-squares criteria and bounds. */
+static void dfo_check_descriptor(const char *alias, const char *algorithm)
+{
+    gpuopt_algorithm_info info;
+    CHECK_STATUS(gpuopt_algorithm_find(alias, &info), GPUOPT_SUCCESS);
+    CHECK(strcmp(info.name, algorithm) == 0);
+    CHECK(info.criterion_kinds == GPUOPT_CRITERION_LEAST_SQUARES);
+    CHECK(info.properties & GPUOPT_PROP_SUPPORTS_BOUNDS);
+}
+
+/* The budget cuts a batch: the n + 1 start points with a budget of 2 evaluate only 2. */
+static void dfo_check_budget(gpuopt_context *ctx, const char *algorithm)
+{
+    static dfo_recorder rec;
+    gpuopt_status st;
+    gpuopt_result *r = dfo_run(ctx, algorithm, "stopping.max_criterion_evaluations=2",
+                               &DFO_PROBLEMS[3], &rec, &st);
+    CHECK_STATUS(st, GPUOPT_STOP_MAX_EVALUATIONS);
+    CHECK(rec.count == 2);
+    gpuopt_result_destroy(&r);
+}
+
+/* The n + 1 start points arrive as one batch of the user's batch criterion. */
+static size_t dfo_first_batch;
+static int dfo_batch_residuals(const double *X, size_t n_points, double *out, void *user)
+{
+    (void)user;
+    if (!dfo_first_batch)
+        dfo_first_batch = n_points;
+    for (size_t i = 0; i < n_points; ++i)
+        dfo_powell_singular(X + 4 * i, 4, out + 4 * i, NULL);
+    return 0;
+}
+
+static void dfo_check_one_batch(gpuopt_context *ctx, const char *algorithm)
+{
+    gpuopt_problem *p = NULL;
+    gpuopt_optimizer *o = NULL;
+    gpuopt_result *r = NULL;
+    dfo_first_batch = 0;
+    CHECK_STATUS(gpuopt_problem_create(&p, 4), GPUOPT_SUCCESS);
+    CHECK_STATUS(gpuopt_problem_set_batch_criterion(p, GPUOPT_CRITERION_LEAST_SQUARES, 4,
+                                                    dfo_batch_residuals, NULL, 0),
+                 GPUOPT_SUCCESS);
+    CHECK_STATUS(gpuopt_problem_set_start(p, DFO_PROBLEMS[3].x0), GPUOPT_SUCCESS);
+    CHECK_STATUS(gpuopt_optimizer_create(&o, ctx, algorithm), GPUOPT_SUCCESS);
+    CHECK(gpuopt_minimize(o, p, &r) > 0);
+    CHECK_MSG(dfo_first_batch == 5, "first batch of %zu points", dfo_first_batch);
+    gpuopt_result_destroy(&r);
+    gpuopt_optimizer_destroy(&o);
+    gpuopt_problem_destroy(&p);
 }
 
 #endif /* GPUOPT_TESTS_DFO_PROBLEMS_H */

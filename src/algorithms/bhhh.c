@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../derivatives/fd.h"
+#include "../derivatives/fd_run.h"
 #include "bhhh.h"
 
 enum bh_phase {
@@ -80,37 +80,19 @@ static double *buf(const gpuopt_run *run, int id)
 
 static gpuopt_fd_spec spec_of(const bh_state *s)
 {
-    gpuopt_fd_spec spec = gpuopt_fd_default_spec(1);
-    spec.method = s->method;
-    spec.step_size = s->step_size;
-    spec.scaling_factor = s->scaling_factor;
-    spec.error_handling = s->error_handling;
-    return spec;
+    return gpuopt_fd_first_order_spec(s->method, s->step_size, s->scaling_factor,
+                                      s->error_handling);
+}
+
+static gpuopt_fd_run_buffers fd_buffers(const bh_state *s)
+{
+    return (gpuopt_fd_run_buffers){s->fd_x, s->fd_steps, s->bx, s->raw, s->jac};
 }
 
 static struct gpuopt_fd_args fd_args(const gpuopt_run *run)
 {
     const bh_state *s = bh(run);
-    struct gpuopt_fd_args a;
-    memset(&a, 0, sizeof a);
-    a.order = 1;
-    a.method = s->method;
-    a.n_steps = 1;
-    a.dim = run->dim;
-    a.n_outputs = run->n_outputs;
-    a.n_rows = (size_t)s->rows;
-    a.x = gpuopt_run_dev(run, s->fd_x);
-    a.steps = gpuopt_run_dev(run, s->fd_steps);
-    a.points = gpuopt_run_dev(run, s->bx);
-    a.values = gpuopt_run_dev(run, s->raw);
-    a.out = gpuopt_run_dev(run, s->jac);
-    return a;
-}
-
-static gpuopt_status backend_failure(gpuopt_run *run, gpuopt_status st, const char *what)
-{
-    return gpuopt_run_fail(run, st, "bhhh: %s failed on the %s backend: %s", what,
-                           run->backend->ops->name, run->backend->error);
+    return gpuopt_fd_run_args(run, 1, s->method, run->n_outputs, (size_t)s->rows, fd_buffers(s));
 }
 
 /* The candidate x + step d (numpy's x + step * d). */
@@ -129,19 +111,9 @@ static gpuopt_status write_stencil(gpuopt_run *run, const double *p)
 {
     bh_state *s = bh(run);
     gpuopt_fd_spec spec = spec_of(s);
-    double *steps = buf(run, s->steps);
-    gpuopt_status st = gpuopt_fd_make_steps(&spec, run->dim, p, NULL, NULL, steps, run->errmsg,
-                                            run->errmsg_len);
-    if (st != GPUOPT_SUCCESS)
-        return st;
-    st = gpuopt_run_write(run, s->fd_x, 0, run->dim, p);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_write(run, s->fd_steps, 0, 2 * run->dim, steps);
-    if (st != GPUOPT_SUCCESS)
-        return st;
     struct gpuopt_fd_args a = fd_args(run);
-    st = gpuopt_backend_fd_points(run->backend, &a);
-    return st == GPUOPT_SUCCESS ? st : backend_failure(run, st, "generating the stencil");
+    return gpuopt_fd_run_write_stencil(run, &spec, p, 0, buf(run, s->steps), &a, fd_buffers(s),
+                                       "generating the stencil");
 }
 
 /* ------------------------------------------------------------ the direction */
@@ -195,7 +167,7 @@ static gpuopt_status new_direction(gpuopt_run *run)
     struct gpuopt_fd_args a = fd_args(run);
     gpuopt_status st = gpuopt_backend_fd_combine(b, &a);
     if (st != GPUOPT_SUCCESS)
-        return backend_failure(run, st, "combining the Jacobian");
+        return gpuopt_fd_run_backend_fail(run, st, "combining the Jacobian");
     gpuopt_dptr J = a.out;
     st = gpuopt_backend_dgemm(b, 1, 0, n, n, m, 1.0, J, 0, n, J, 0, n, 0.0,
                               gpuopt_run_dev(run, s->b_hess), 0, n);
@@ -203,7 +175,7 @@ static gpuopt_status new_direction(gpuopt_run *run)
         st = gpuopt_backend_dgemm(b, 1, 0, n, 1, m, 1.0, J, 0, n, gpuopt_run_dev(run, s->ones), 0,
                                   1, 0.0, gpuopt_run_dev(run, s->b_grad), 0, 1);
     if (st != GPUOPT_SUCCESS)
-        return backend_failure(run, st, "forming J'J and J'1");
+        return gpuopt_fd_run_backend_fail(run, st, "forming J'J and J'1");
     double *H = buf(run, s->hess), *g = buf(run, s->grad), *d = buf(run, s->dir);
     double *lu = buf(run, s->lu);
     st = gpuopt_run_read(run, s->b_hess, 0, n * n, H);
@@ -333,9 +305,7 @@ static gpuopt_status plan_stencil(gpuopt_run *run, bh_state *s)
 {
     size_t n = run->dim, m = run->n_outputs, rows = 0;
     gpuopt_fd_spec spec = spec_of(s);
-    gpuopt_status st = gpuopt_fd_check_spec(&spec, n, run->errmsg, run->errmsg_len);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_fd_stencil_rows(&spec, n, &rows, run->errmsg, run->errmsg_len);
+    gpuopt_status st = gpuopt_fd_run_plan(run, &spec, &rows);
     if (st != GPUOPT_SUCCESS)
         return st;
     if (rows > SIZE_MAX / sizeof(double) / (m > n ? m : n) || m > SIZE_MAX / sizeof(double) / n ||
@@ -348,24 +318,13 @@ static gpuopt_status plan_stencil(gpuopt_run *run, bh_state *s)
     return GPUOPT_SUCCESS;
 }
 
-static void read_options(const gpuopt_run *run, bh_state *s)
-{
-    static const int methods[] = {GPUOPT_FD_FORWARD, GPUOPT_FD_CENTRAL, GPUOPT_FD_BACKWARD};
-    s->method = methods[gpuopt_opt_choice(run, "numdiff.method") - 1];
-    s->step_size = gpuopt_opt_is_auto(run, "numdiff.step_size")
-                       ? 0
-                       : gpuopt_opt_double(run, "numdiff.step_size");
-    s->scaling_factor = gpuopt_opt_double(run, "numdiff.scaling_factor");
-    s->error_handling =
-        gpuopt_opt_choice(run, "error_handling") == 2 ? GPUOPT_FD_CONTINUE : GPUOPT_FD_RAISE;
-}
-
 static gpuopt_status bh_init(gpuopt_run *run)
 {
     if (run->dim == 0)
         return gpuopt_run_fail(run, GPUOPT_ERR_BAD_DIMENSION, "bhhh: dimension is 0");
     bh_state *s = bh(run);
-    read_options(run, s);
+    gpuopt_fd_run_read_options(run, &s->method, &s->step_size, &s->scaling_factor,
+                               &s->error_handling);
     gpuopt_status st = plan_stencil(run, s);
     if (st == GPUOPT_SUCCESS)
         st = allocate_buffers(run, s);

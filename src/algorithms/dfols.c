@@ -119,11 +119,6 @@ static dl_state *dl(const gpuopt_run *run)
     return (dl_state *)run->state;
 }
 
-static gpuopt_status no_memory(gpuopt_run *run)
-{
-    return gpuopt_run_fail(run, GPUOPT_ERR_OUT_OF_MEMORY, "dfols: out of memory");
-}
-
 static double *pt(const gpuopt_run *run, int64_t k)
 {
     return dfo_buf(run, dl(run)->Y) + (size_t)k * run->dim;
@@ -292,7 +287,7 @@ static gpuopt_status trust_region_step(gpuopt_run *run)
     double *d = dfo_buf(run, s->step);
     double *w = malloc((n + n * n + 2 * n + dfo_trsub_work(n) + m) * sizeof *w);
     if (!w)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *H = w + n, *lo = H + n * n, *hi = lo + n, *work = hi + n, *Jd = work + dfo_trsub_work(n);
     for (size_t i = 0; i < n; ++i) {
         double g = 0;
@@ -310,7 +305,7 @@ static gpuopt_status trust_region_step(gpuopt_run *run)
     }
     dfo_cg_options cg = {DFO_CG_TRSBOX, 0, 1e-10};
     dfo_tr_cg(n, w, H, lo, hi, s->delta, &cg, d, work);
-    dfo_matvec(J, d, m, n, Jd);
+    ls_matvec(J, m, n, n, d, Jd);
     double pred = 0;
     for (size_t k = 0; k < m; ++k)
         pred -= Jd[k] * (2 * r[k] + Jd[k]);
@@ -359,12 +354,12 @@ static gpuopt_status geometry_point(gpuopt_run *run, int64_t knew, double adelt)
     size_t n = run->dim;
     double *w = malloc((6 * n + 1) * sizeof *w);
     if (!w)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *c = w, *lo = c + n, *hi = lo + n, *d1 = hi + n, *d2 = d1 + n, *fixed = d2 + n;
     double *W = malloc((n * n + 2 * n) * sizeof *W);
     if (!W) {
         free(w);
-        return no_memory(run);
+        return dfo_no_memory(run);
     }
     int64_t *idx = (int64_t *)(void *)(W + n * n);
     size_t *piv = (size_t *)(void *)(idx + n);
@@ -387,7 +382,7 @@ static gpuopt_status geometry_point(gpuopt_run *run, int64_t knew, double adelt)
     for (size_t j = 0; j < n; ++j)
         c[j] = -c[j];
     linear_max_in_box(c, lo, hi, n, adelt, d2, fixed);
-    double v1 = fabs(dfo_dot(c, d1, n)), v2 = fabs(dfo_dot(c, d2, n));
+    double v1 = fabs(ls_dot(c, d1, n)), v2 = fabs(ls_dot(c, d2, n));
     double *d = v1 >= v2 ? d1 : d2, *P = dfo_buf(run, s->pending);
     for (size_t j = 0; j < n; ++j)
         P[j] = o[j] + d[j];
@@ -410,7 +405,7 @@ static gpuopt_status directions(gpuopt_run *run, const double *x, double radius,
     size_t n = run->dim;
     double *D = calloc(2 * n * n + n, sizeof *D);
     if (!D)
-        return no_memory(run);
+        return dfo_no_memory(run);
     if (!s->random_directions) {
         for (size_t j = 0; j < n; ++j)
             D[j * n + j] = 1;
@@ -422,7 +417,7 @@ static gpuopt_status directions(gpuopt_run *run, const double *x, double radius,
             double *work = malloc((n * n + n) * sizeof *work);
             if (!work) {
                 free(D);
-                return no_memory(run);
+                return dfo_no_memory(run);
             }
             dfo_qr_q(D, n, n, Q, work);
             free(work);
@@ -537,7 +532,7 @@ static gpuopt_status next_step(gpuopt_run *run)
             return st;
         int ok = build_jacobian(run);
         if (ok < 0)
-            return no_memory(run);
+            return dfo_no_memory(run);
         if (!ok) { /* a degenerate set: replace the farthest point by a geometry point */
             double dsq;
             return geometry_point(run, farthest_point(run, &dsq), fmax(s->delta, s->rho));
@@ -668,7 +663,7 @@ static gpuopt_status allocate(gpuopt_run *run, dl_state *s)
 {
     size_t n = run->dim, m = run->n_outputs;
     if (m > SIZE_MAX / sizeof(double) / (n + 1) / 2)
-        return no_memory(run);
+        return dfo_no_memory(run);
     dfo_buffer_spec table[] = {
         {"dfols_points", (n + 1) * n, &s->Y},
         {"dfols_residuals", (n + 1) * m, &s->R},
@@ -680,14 +675,7 @@ static gpuopt_status allocate(gpuopt_run *run, dl_state *s)
     };
     gpuopt_status st = dfo_allocate(run, table, GPUOPT_COUNT(table));
     if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_buffer(run, "dfols_batch_x", GPUOPT_ON_BACKEND, (n + 1) * n,
-                               sizeof(double), &s->bx);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_buffer(run, "dfols_batch_f", GPUOPT_ON_BACKEND, n + 1, sizeof(double),
-                               &s->bf);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_buffer(run, "dfols_batch_r", GPUOPT_ON_BACKEND, (n + 1) * m,
-                               sizeof(double), &s->braw);
+        st = dfo_allocate_batch(run, "dfols", &s->bx, &s->bf, &s->braw);
     return st;
 }
 
@@ -740,7 +728,7 @@ static void clip_residuals(const gpuopt_run *run, double *r, double *f, size_t k
                 changed = 1;
             }
         if (changed)
-            f[i] = dfo_dot(r + i * m, r + i * m, m);
+            f[i] = ls_dot(r + i * m, r + i * m, m);
     }
 }
 
@@ -748,18 +736,15 @@ static gpuopt_status dl_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
     dl_state *s = dl(run);
     size_t n = run->dim, m = run->n_outputs, k = batch->n;
-    if (k < (size_t)s->n_asked)
-        return GPUOPT_STOP_MAX_EVALUATIONS;
-    double *f = malloc((k + k * m) * sizeof *f);
-    if (!f)
-        return no_memory(run);
+    double *f;
+    gpuopt_status st = dfo_tell_batch(run, batch, (size_t)s->n_asked, s->bf, s->braw, &f);
+    if (st != GPUOPT_SUCCESS)
+        return st;
     double *r = f + k;
-    gpuopt_status st = dfo_read_batch(run, s->bf, s->braw, k, f, r);
-    if (st == GPUOPT_SUCCESS && s->clip)
+    if (s->clip)
         clip_residuals(run, r, f, k);
     const double *P = dfo_buf(run, s->pending);
-    if (st != GPUOPT_SUCCESS) {
-    } else if (s->phase == DL_STEP) {
+    if (s->phase == DL_STEP) {
         st = after_step(run, P, r, f[0]);
     } else if (s->phase == DL_GEOMETRY) {
         set_point(run, s->knew, P, r, f[0]);
@@ -779,7 +764,7 @@ static gpuopt_status dl_tell(gpuopt_run *run, const gpuopt_batch *batch)
         double *xo = malloc((n + m + 1) * sizeof *xo);
         if (!xo) {
             free(f);
-            return no_memory(run);
+            return dfo_no_memory(run);
         }
         memcpy(xo, o, n * sizeof *xo);
         memcpy(xo + n, res(run, s->kopt), m * sizeof *xo);

@@ -16,9 +16,7 @@
 enum dogbox_phase { DOGBOX_START = 0, DOGBOX_TRIAL, DOGBOX_JACOBIAN };
 
 typedef struct dogbox_state {
-    ls_probe probe;
-    ls_tolerances tol;
-    int phase, kind; /* the pending request */
+    ls_solver ls; /* probe, tolerances, pending request */
     int64_t n_free;  /* variables not frozen on a bound this iteration */
     int tr_hit;      /* the last dogleg step ended on the trust-region box */
     double cost, Delta, g_norm, qa, qb; /* qa t^2 + qb t: the model along -g_free */
@@ -80,7 +78,7 @@ static gpuopt_status outer_begin(gpuopt_run *run)
     s->g_norm = ls_norm_inf(g, n);
     run->report[0] = s->g_norm;
     run->report[1] = s->Delta;
-    if (s->g_norm < s->tol.gtol || nf == 0)
+    if (s->g_norm < s->ls.tol.gtol || nf == 0)
         return GPUOPT_STOP_GRADIENT_TOLERANCE;
     double *newton = B(run, s->newton);
     const double *f = B(run, s->f);
@@ -166,9 +164,8 @@ static void trial_step(gpuopt_run *run)
     for (size_t j = 0; j < n; ++j)
         x_new[j] = fmin(fmax(x[j] + step[j], run->lower[j]), run->upper[j]);
     s->step_h_norm = ls_norm_inf(step, n);
-    memcpy(ls_probe_point(run, &s->probe), x_new, n * sizeof *x_new);
-    s->phase = DOGBOX_TRIAL;
-    s->kind = s->tol.speculative ? LS_PROBE_POINT_JACOBIAN : LS_PROBE_POINT;
+    ls_solver_request(run, &s->ls, x_new, DOGBOX_TRIAL,
+                      s->ls.tol.speculative ? LS_PROBE_POINT_JACOBIAN : LS_PROBE_POINT);
 }
 
 /* ------------------------------------------------------------------ transitions */
@@ -177,7 +174,7 @@ static gpuopt_status new_jacobian(gpuopt_run *run)
 {
     dogbox_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->probe), m * n * sizeof(double));
+    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->ls.probe), m * n * sizeof(double));
     gpuopt_status st = outer_begin(run);
     if (st != GPUOPT_SUCCESS)
         return st;
@@ -202,22 +199,22 @@ static void accept_trial(gpuopt_run *run)
         if (on_bound[j] == 1)
             x[j] = run->upper[j];
     }
-    memcpy(B(run, s->f), ls_probe_residuals(run, &s->probe), run->n_outputs * sizeof(double));
-    s->cost = s->probe.cost;
+    memcpy(B(run, s->f), ls_probe_residuals(run, &s->ls.probe), run->n_outputs * sizeof(double));
+    s->cost = s->ls.probe.cost;
 }
 
 static gpuopt_status after_trial(gpuopt_run *run)
 {
     dogbox_state *s = st_of(run);
     size_t n = run->dim;
-    if (!s->probe.finite) {
+    if (!s->ls.probe.finite) {
         s->Delta = 0.25 * s->step_h_norm;
         trial_step(run);
         return GPUOPT_SUCCESS;
     }
-    double actual = s->cost - s->probe.cost;
+    double actual = s->cost - s->ls.probe.cost;
     double ratio = ls_update_radius(&s->Delta, actual, s->predicted, s->step_h_norm, s->tr_hit);
-    gpuopt_status st = ls_check_termination(&s->tol, actual, s->cost, ls_norm(B(run, s->step), n),
+    gpuopt_status st = ls_check_termination(&s->ls.tol, actual, s->cost, ls_norm(B(run, s->step), n),
                                             ls_norm(B(run, s->x), n), ratio);
     if (st != GPUOPT_SUCCESS) {
         if (actual > 0)
@@ -231,13 +228,11 @@ static gpuopt_status after_trial(gpuopt_run *run)
         return GPUOPT_SUCCESS;
     }
     accept_trial(run);
-    if (s->probe.kind == LS_PROBE_POINT_JACOBIAN)
+    if (s->ls.probe.kind == LS_PROBE_POINT_JACOBIAN)
         return new_jacobian(run);
     /* as scipy: the residuals at the trial point stand for those at x snapped onto its bounds
        (they differ by rounding only) */
-    memcpy(ls_probe_point(run, &s->probe), B(run, s->x), n * sizeof(double));
-    s->phase = DOGBOX_JACOBIAN;
-    s->kind = LS_PROBE_JACOBIAN;
+    ls_solver_request(run, &s->ls, B(run, s->x), DOGBOX_JACOBIAN, LS_PROBE_JACOBIAN);
     return GPUOPT_SUCCESS;
 }
 
@@ -245,11 +240,11 @@ static gpuopt_status after_start(gpuopt_run *run)
 {
     dogbox_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    if (!s->probe.finite)
+    if (!s->ls.probe.finite)
         return gpuopt_run_fail(run, GPUOPT_ERR_NONFINITE_CRITERION,
                                "ls_dogbox: the residuals at the start point are not all finite");
-    memcpy(B(run, s->f), ls_probe_residuals(run, &s->probe), m * sizeof(double));
-    s->cost = s->probe.cost;
+    memcpy(B(run, s->f), ls_probe_residuals(run, &s->ls.probe), m * sizeof(double));
+    s->cost = s->ls.probe.cost;
     s->Delta = ls_norm_inf(B(run, s->x), n);
     if (s->Delta == 0)
         s->Delta = 1.0;
@@ -291,9 +286,7 @@ static gpuopt_status dogbox_init(gpuopt_run *run)
     dogbox_state *s = st_of(run);
     gpuopt_status st = ls_check_sizes(run);
     if (st == GPUOPT_SUCCESS)
-        st = ls_read_common(run, &s->tol);
-    if (st == GPUOPT_SUCCESS)
-        st = ls_probe_init(run, &s->probe, 1);
+        st = ls_read_common(run, &s->ls, 1);
     if (st == GPUOPT_SUCCESS)
         st = allocate(run, s);
     if (st != GPUOPT_SUCCESS)
@@ -303,36 +296,16 @@ static gpuopt_status dogbox_init(gpuopt_run *run)
     memcpy(x, run->x0, run->dim * sizeof *x);
     for (size_t j = 0; j < run->dim; ++j)
         on_bound[j] = x[j] == run->lower[j] ? -1 : x[j] == run->upper[j] ? 1 : 0;
-    memcpy(ls_probe_point(run, &s->probe), x, run->dim * sizeof *x);
-    s->phase = DOGBOX_START;
-    s->kind = LS_PROBE_POINT_JACOBIAN;
+    ls_solver_request(run, &s->ls, x, DOGBOX_START, LS_PROBE_POINT_JACOBIAN);
     return GPUOPT_SUCCESS;
-}
-
-static gpuopt_status dogbox_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    dogbox_state *s = st_of(run);
-    return ls_probe_ask(run, &s->probe, s->kind, batch);
 }
 
 static gpuopt_status dogbox_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
-    dogbox_state *s = st_of(run);
-    gpuopt_status st = ls_probe_tell(run, &s->probe, batch);
-    if (st != GPUOPT_SUCCESS)
-        return st;
-    ++run->n_iterations;
-    switch (s->phase) {
-    case DOGBOX_START:
-        return after_start(run);
-    case DOGBOX_TRIAL:
-        return after_trial(run);
-    case DOGBOX_JACOBIAN:
-        return new_jacobian(run);
-    default:
-        return gpuopt_run_fail(run, GPUOPT_ERR_INTERNAL, "ls_dogbox: unknown phase %d",
-                               s->phase);
-    }
+    static const ls_phase_fn after[] = {[DOGBOX_START] = after_start,
+                                        [DOGBOX_TRIAL] = after_trial,
+                                        [DOGBOX_JACOBIAN] = new_jacobian};
+    return ls_solver_tell(run, batch, after, GPUOPT_COUNT(after));
 }
 
 /* -------------------------------------------------------------- descriptor */
@@ -364,6 +337,6 @@ const gpuopt_algorithm gpuopt_algorithm_ls_dogbox = {
     .report_keys = dogbox_report_keys,
     .state_size = sizeof(dogbox_state),
     .init = dogbox_init,
-    .ask = dogbox_ask,
+    .ask = ls_solver_ask,
     .tell = dogbox_tell,
 };

@@ -24,9 +24,7 @@
 enum lm_phase { LM_START = 0, LM_CURVATURE, LM_TRIAL, LM_JACOBIAN };
 
 typedef struct lm_state {
-    ls_probe probe;
-    ls_tolerances tol;
-    int phase, kind; /* the pending request */
+    ls_solver ls; /* probe, tolerances, pending request */
     int geodesic;
     double avmax, h_fvv, factor;
     int64_t iter; /* MINPACK's iter: 1 until the first successful step */
@@ -169,7 +167,7 @@ static gpuopt_status outer_begin(gpuopt_run *run)
     }
     run->report[0] = s->gnorm;
     run->report[1] = s->delta;
-    if (s->gnorm <= s->tol.gtol)
+    if (s->gnorm <= s->ls.tol.gtol)
         return GPUOPT_STOP_GRADIENT_TOLERANCE;
     for (size_t j = 0; j < n; ++j)
         diag[j] = fmax(diag[j], acnorm[j]);
@@ -182,11 +180,7 @@ static gpuopt_status outer_begin(gpuopt_run *run)
                                "ls_lm: the SVD of the %zu x %zu scaled Jacobian did not converge "
                                "at iteration %lld",
                                m, n, (long long)run->n_iterations);
-    for (size_t i = 0; i < n; ++i) {
-        uf[i] = 0;
-        for (size_t r = 0; r < m; ++r)
-            uf[i] += U[r * n + i] * f[r];
-    }
+    ls_matvec_t(U, m, n, n, f, uf);
     return GPUOPT_SUCCESS;
 }
 
@@ -195,9 +189,9 @@ static gpuopt_status outer_begin(gpuopt_run *run)
 static void request_point(gpuopt_run *run, const double *point, int phase)
 {
     lm_state *s = st_of(run);
-    memcpy(ls_probe_point(run, &s->probe), point, run->dim * sizeof(double));
-    s->phase = phase;
-    s->kind = phase == LM_TRIAL && s->tol.speculative ? LS_PROBE_POINT_JACOBIAN : LS_PROBE_POINT;
+    ls_solver_request(run, &s->ls, point, phase,
+                      phase == LM_TRIAL && s->ls.tol.speculative ? LS_PROBE_POINT_JACOBIAN
+                                                                 : LS_PROBE_POINT);
 }
 
 /* The predicted reduction and directional derivative of the LM step p (MINPACK's). */
@@ -240,7 +234,7 @@ static void inner_trial(gpuopt_run *run)
 /* The tests after delta changed (MINPACK's info 2, 3 and 7). */
 static gpuopt_status radius_tests(const lm_state *s, int ftol_met)
 {
-    int xtol_met = s->delta <= s->tol.xtol * s->xnorm;
+    int xtol_met = s->delta <= s->ls.tol.xtol * s->xnorm;
     if (ftol_met && xtol_met)
         return GPUOPT_STOP_PARAMS_AND_CRITERION_TOLERANCE;
     if (ftol_met)
@@ -257,20 +251,16 @@ static gpuopt_status after_curvature(gpuopt_run *run)
 {
     lm_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    const double *rh = ls_probe_residuals(run, &s->probe), *f = B(run, s->f);
+    const double *rh = ls_probe_residuals(run, &s->ls.probe), *f = B(run, s->f);
     const double *Jp = B(run, s->Jp), *x = B(run, s->x), *diag = B(run, s->diag);
     const double *p = B(run, s->p), *U = B(run, s->U);
     double *fvv = B(run, s->work), *ufvv = B(run, s->work) + m, *qa = B(run, s->v);
     double *x_new = B(run, s->x_new);
     s->avratio = INFINITY;
-    if (s->probe.finite) {
+    if (s->ls.probe.finite) {
         for (size_t i = 0; i < m; ++i)
             fvv[i] = 2.0 / s->h_fvv * ((rh[i] - f[i]) / s->h_fvv - Jp[i]);
-        for (size_t i = 0; i < n; ++i) {
-            ufvv[i] = 0;
-            for (size_t r = 0; r < m; ++r)
-                ufvv[i] += U[r * n + i] * fvv[r];
-        }
+        ls_matvec_t(U, m, n, n, fvv, ufvv);
         ls_svd_step(n, n, ufvv, B(run, s->s), B(run, s->VT), s->par, qa);
         s->avratio = s->pnorm > 0 ? ls_norm(qa, n) / s->pnorm : INFINITY;
     }
@@ -314,7 +304,7 @@ static gpuopt_status after_trial(gpuopt_run *run)
 {
     lm_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    double fnorm1 = s->probe.finite ? sqrt(2 * s->probe.cost) : INFINITY;
+    double fnorm1 = s->ls.probe.finite ? sqrt(2 * s->ls.probe.cost) : INFINITY;
     double actred = 0.1 * fnorm1 < s->fnorm ? 1 - (fnorm1 / s->fnorm) * (fnorm1 / s->fnorm) : -1;
     double ratio = s->prered != 0 ? actred / s->prered : 0;
     run->report[3] = isfinite(ratio) ? ratio : 0;
@@ -324,14 +314,14 @@ static gpuopt_status after_trial(gpuopt_run *run)
         double *x = B(run, s->x), *dx = B(run, s->v);
         const double *diag = B(run, s->diag);
         memcpy(x, B(run, s->x_new), n * sizeof *x);
-        memcpy(B(run, s->f), ls_probe_residuals(run, &s->probe), m * sizeof(double));
+        memcpy(B(run, s->f), ls_probe_residuals(run, &s->ls.probe), m * sizeof(double));
         for (size_t j = 0; j < n; ++j)
             dx[j] = diag[j] * x[j];
         s->xnorm = ls_norm(dx, n);
         s->fnorm = fnorm1;
         ++s->iter;
-        }
-    int ftol_met = fabs(actred) <= s->tol.ftol && s->prered <= s->tol.ftol && 0.5 * ratio <= 1;
+    }
+    int ftol_met = fabs(actred) <= s->ls.tol.ftol && s->prered <= s->ls.tol.ftol && 0.5 * ratio <= 1;
     gpuopt_status st = radius_tests(s, ftol_met);
     if (st == GPUOPT_SUCCESS && fabs(actred) <= DBL_EPSILON && s->prered <= DBL_EPSILON &&
         0.5 * ratio <= 1)
@@ -342,15 +332,14 @@ static gpuopt_status after_trial(gpuopt_run *run)
         inner_trial(run);
         return GPUOPT_SUCCESS;
     }
-    if (s->probe.kind == LS_PROBE_POINT_JACOBIAN) {
-        memcpy(B(run, s->J), ls_probe_jacobian(run, &s->probe), m * n * sizeof(double));
+    if (s->ls.probe.kind == LS_PROBE_POINT_JACOBIAN) {
+        memcpy(B(run, s->J), ls_probe_jacobian(run, &s->ls.probe), m * n * sizeof(double));
         st = outer_begin(run);
         if (st == GPUOPT_SUCCESS)
             inner_trial(run);
         return st;
     }
-    request_point(run, B(run, s->x), LM_JACOBIAN);
-    s->kind = LS_PROBE_JACOBIAN;
+    ls_solver_request(run, &s->ls, B(run, s->x), LM_JACOBIAN, LS_PROBE_JACOBIAN);
     return GPUOPT_SUCCESS;
 }
 
@@ -358,16 +347,16 @@ static gpuopt_status after_jacobian(gpuopt_run *run)
 {
     lm_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    if (s->phase == LM_START) {
+    if (s->ls.phase == LM_START) {
         run->report[2] = 0; /* no acceleration, no step yet */
         run->report[3] = 0;
-        if (!s->probe.finite)
+        if (!s->ls.probe.finite)
             return gpuopt_run_fail(run, GPUOPT_ERR_NONFINITE_CRITERION,
                                    "ls_lm: the residuals at the start point are not all finite");
-        memcpy(B(run, s->f), ls_probe_residuals(run, &s->probe), m * sizeof(double));
-        s->fnorm = sqrt(2 * s->probe.cost);
+        memcpy(B(run, s->f), ls_probe_residuals(run, &s->ls.probe), m * sizeof(double));
+        s->fnorm = sqrt(2 * s->ls.probe.cost);
     }
-    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->probe), m * n * sizeof(double));
+    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->ls.probe), m * n * sizeof(double));
     gpuopt_status st = outer_begin(run);
     if (st == GPUOPT_SUCCESS)
         inner_trial(run);
@@ -428,9 +417,7 @@ static gpuopt_status lm_init(gpuopt_run *run)
     if (st == GPUOPT_SUCCESS)
         st = refuse_problem(run);
     if (st == GPUOPT_SUCCESS)
-        st = ls_read_common(run, &s->tol);
-    if (st == GPUOPT_SUCCESS)
-        st = ls_probe_init(run, &s->probe, 0);
+        st = ls_read_common(run, &s->ls, 0);
     if (st == GPUOPT_SUCCESS)
         st = allocate(run, s);
     if (st != GPUOPT_SUCCESS)
@@ -441,35 +428,17 @@ static gpuopt_status lm_init(gpuopt_run *run)
     s->factor = gpuopt_opt_double(run, "trustregion.initial_radius_factor");
     s->iter = 1;
     memcpy(B(run, s->x), run->x0, run->dim * sizeof(double));
-    request_point(run, run->x0, LM_START);
-    s->kind = LS_PROBE_POINT_JACOBIAN;
+    ls_solver_request(run, &s->ls, run->x0, LM_START, LS_PROBE_POINT_JACOBIAN);
     return GPUOPT_SUCCESS;
-}
-
-static gpuopt_status lm_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    lm_state *s = st_of(run);
-    return ls_probe_ask(run, &s->probe, s->kind, batch);
 }
 
 static gpuopt_status lm_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
-    lm_state *s = st_of(run);
-    gpuopt_status st = ls_probe_tell(run, &s->probe, batch);
-    if (st != GPUOPT_SUCCESS)
-        return st;
-    ++run->n_iterations;
-    switch (s->phase) {
-    case LM_START:
-    case LM_JACOBIAN:
-        return after_jacobian(run);
-    case LM_CURVATURE:
-        return after_curvature(run);
-    case LM_TRIAL:
-        return after_trial(run);
-    default:
-        return gpuopt_run_fail(run, GPUOPT_ERR_INTERNAL, "ls_lm: unknown phase %d", s->phase);
-    }
+    static const ls_phase_fn after[] = {[LM_START] = after_jacobian,
+                                        [LM_CURVATURE] = after_curvature,
+                                        [LM_TRIAL] = after_trial,
+                                        [LM_JACOBIAN] = after_jacobian};
+    return ls_solver_tell(run, batch, after, GPUOPT_COUNT(after));
 }
 
 /* -------------------------------------------------------------- descriptor */
@@ -500,6 +469,6 @@ const gpuopt_algorithm gpuopt_algorithm_ls_lm = {
     .report_keys = lm_report_keys,
     .state_size = sizeof(lm_state),
     .init = lm_init,
-    .ask = lm_ask,
+    .ask = ls_solver_ask,
     .tell = lm_tell,
 };

@@ -17,9 +17,7 @@
 enum trf_phase { TRF_START = 0, TRF_TRIAL, TRF_JACOBIAN };
 
 typedef struct trf_state {
-    ls_probe probe;
-    ls_tolerances tol;
-    int phase, kind; /* the pending request */
+    ls_solver ls; /* probe, tolerances, pending request */
     int bounded;     /* some bound is finite: scipy's trf_bounds */
     size_t rows_aug; /* rows of the SVD's matrix: m (unbounded) or m + n */
     double cost, Delta, alpha, theta, g_norm;
@@ -117,7 +115,7 @@ static gpuopt_status outer_begin(gpuopt_run *run)
     }
     run->report[0] = s->g_norm;
     run->report[1] = s->Delta;
-    if (s->g_norm < s->tol.gtol)
+    if (s->g_norm < s->ls.tol.gtol)
         return GPUOPT_STOP_GRADIENT_TOLERANCE;
     for (size_t j = 0; j < n; ++j) {
         d[j] = sqrt(v[j]);
@@ -137,11 +135,7 @@ static gpuopt_status outer_begin(gpuopt_run *run)
                                "ls_trf: the SVD of the %zu x %zu scaled Jacobian did not converge "
                                "at iteration %lld",
                                M, n, (long long)run->n_iterations);
-    for (size_t i = 0; i < k; ++i) {
-        uf[i] = 0;
-        for (size_t r = 0; r < m; ++r)
-            uf[i] += U[r * k + i] * f[r];
-    }
+    ls_matvec_t(U, m, k, k, f, uf);
     s->theta = fmax(0.995, 1 - s->g_norm);
     return GPUOPT_SUCCESS;
 }
@@ -259,9 +253,8 @@ static void trial_step(gpuopt_run *run)
     if (s->bounded)
         make_strictly_feasible(run, x_new, 0);
     s->step_h_norm = ls_norm(step_h, n);
-    memcpy(ls_probe_point(run, &s->probe), x_new, n * sizeof *x_new);
-    s->phase = TRF_TRIAL;
-    s->kind = s->tol.speculative ? LS_PROBE_POINT_JACOBIAN : LS_PROBE_POINT;
+    ls_solver_request(run, &s->ls, x_new, TRF_TRIAL,
+                      s->ls.tol.speculative ? LS_PROBE_POINT_JACOBIAN : LS_PROBE_POINT);
 }
 
 /* ------------------------------------------------------------------ transitions */
@@ -271,7 +264,7 @@ static gpuopt_status new_jacobian(gpuopt_run *run)
 {
     trf_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->probe), m * n * sizeof(double));
+    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->ls.probe), m * n * sizeof(double));
     ls_matvec_t(B(run, s->J), m, n, n, B(run, s->f), B(run, s->g));
     gpuopt_status st = outer_begin(run);
     if (st != GPUOPT_SUCCESS)
@@ -284,24 +277,24 @@ static void accept_trial(gpuopt_run *run)
 {
     trf_state *s = st_of(run);
     memcpy(B(run, s->x), B(run, s->x_new), run->dim * sizeof(double));
-    memcpy(B(run, s->f), ls_probe_residuals(run, &s->probe), run->n_outputs * sizeof(double));
-    s->cost = s->probe.cost;
+    memcpy(B(run, s->f), ls_probe_residuals(run, &s->ls.probe), run->n_outputs * sizeof(double));
+    s->cost = s->ls.probe.cost;
 }
 
 static gpuopt_status after_trial(gpuopt_run *run)
 {
     trf_state *s = st_of(run);
     size_t n = run->dim;
-    if (!s->probe.finite) {
+    if (!s->ls.probe.finite) {
         s->Delta = 0.25 * s->step_h_norm;
         trial_step(run);
         return GPUOPT_SUCCESS;
     }
-    double actual = s->cost - s->probe.cost, Delta_new = s->Delta;
+    double actual = s->cost - s->ls.probe.cost, Delta_new = s->Delta;
     double ratio = ls_update_radius(&Delta_new, actual, s->predicted, s->step_h_norm,
                                     s->step_h_norm > 0.95 * s->Delta);
     double step_norm = ls_norm(B(run, s->step), n);
-    gpuopt_status st = ls_check_termination(&s->tol, actual, s->cost, step_norm,
+    gpuopt_status st = ls_check_termination(&s->ls.tol, actual, s->cost, step_norm,
                                             ls_norm(B(run, s->x), n), ratio);
     if (st != GPUOPT_SUCCESS) {
         if (actual > 0)
@@ -317,11 +310,9 @@ static gpuopt_status after_trial(gpuopt_run *run)
         return GPUOPT_SUCCESS;
     }
     accept_trial(run);
-    if (s->probe.kind == LS_PROBE_POINT_JACOBIAN)
+    if (s->ls.probe.kind == LS_PROBE_POINT_JACOBIAN)
         return new_jacobian(run);
-    memcpy(ls_probe_point(run, &s->probe), B(run, s->x), n * sizeof(double));
-    s->phase = TRF_JACOBIAN;
-    s->kind = LS_PROBE_JACOBIAN;
+    ls_solver_request(run, &s->ls, B(run, s->x), TRF_JACOBIAN, LS_PROBE_JACOBIAN);
     return GPUOPT_SUCCESS;
 }
 
@@ -329,12 +320,12 @@ static gpuopt_status after_start(gpuopt_run *run)
 {
     trf_state *s = st_of(run);
     size_t n = run->dim, m = run->n_outputs;
-    if (!s->probe.finite)
+    if (!s->ls.probe.finite)
         return gpuopt_run_fail(run, GPUOPT_ERR_NONFINITE_CRITERION,
                                "ls_trf: the residuals at the start point are not all finite");
-    memcpy(B(run, s->f), ls_probe_residuals(run, &s->probe), m * sizeof(double));
-    s->cost = s->probe.cost;
-    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->probe), m * n * sizeof(double));
+    memcpy(B(run, s->f), ls_probe_residuals(run, &s->ls.probe), m * sizeof(double));
+    s->cost = s->ls.probe.cost;
+    memcpy(B(run, s->J), ls_probe_jacobian(run, &s->ls.probe), m * n * sizeof(double));
     double *g = B(run, s->g), *x = B(run, s->x), *v = B(run, s->v);
     ls_matvec_t(B(run, s->J), m, n, n, B(run, s->f), g);
     if (s->bounded)
@@ -395,15 +386,12 @@ static gpuopt_status allocate(gpuopt_run *run, trf_state *s)
 static gpuopt_status trf_init(gpuopt_run *run)
 {
     trf_state *s = st_of(run);
-    gpuopt_status st = ls_check_sizes(run);
-    if (st == GPUOPT_SUCCESS)
-        st = ls_read_common(run, &s->tol);
-    if (st != GPUOPT_SUCCESS)
-        return st;
     for (size_t j = 0; j < run->dim; ++j)
         s->bounded |= isfinite(run->lower[j]) || isfinite(run->upper[j]);
     s->rows_aug = run->n_outputs + (s->bounded ? run->dim : 0);
-    st = ls_probe_init(run, &s->probe, s->bounded);
+    gpuopt_status st = ls_check_sizes(run);
+    if (st == GPUOPT_SUCCESS)
+        st = ls_read_common(run, &s->ls, s->bounded);
     if (st == GPUOPT_SUCCESS)
         st = allocate(run, s);
     if (st != GPUOPT_SUCCESS)
@@ -412,35 +400,16 @@ static gpuopt_status trf_init(gpuopt_run *run)
     memcpy(x, run->x0, run->dim * sizeof *x);
     if (s->bounded)
         make_strictly_feasible(run, x, 1e-10);
-    memcpy(ls_probe_point(run, &s->probe), x, run->dim * sizeof *x);
-    s->phase = TRF_START;
-    s->kind = LS_PROBE_POINT_JACOBIAN;
+    ls_solver_request(run, &s->ls, x, TRF_START, LS_PROBE_POINT_JACOBIAN);
     return GPUOPT_SUCCESS;
-}
-
-static gpuopt_status trf_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    trf_state *s = st_of(run);
-    return ls_probe_ask(run, &s->probe, s->kind, batch);
 }
 
 static gpuopt_status trf_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
-    trf_state *s = st_of(run);
-    gpuopt_status st = ls_probe_tell(run, &s->probe, batch);
-    if (st != GPUOPT_SUCCESS)
-        return st;
-    ++run->n_iterations;
-    switch (s->phase) {
-    case TRF_START:
-        return after_start(run);
-    case TRF_TRIAL:
-        return after_trial(run);
-    case TRF_JACOBIAN:
-        return new_jacobian(run);
-    default:
-        return gpuopt_run_fail(run, GPUOPT_ERR_INTERNAL, "ls_trf: unknown phase %d", s->phase);
-    }
+    static const ls_phase_fn after[] = {[TRF_START] = after_start,
+                                        [TRF_TRIAL] = after_trial,
+                                        [TRF_JACOBIAN] = new_jacobian};
+    return ls_solver_tell(run, batch, after, GPUOPT_COUNT(after));
 }
 
 /* -------------------------------------------------------------- descriptor */
@@ -469,6 +438,6 @@ const gpuopt_algorithm gpuopt_algorithm_ls_trf = {
     .report_keys = trf_report_keys,
     .state_size = sizeof(trf_state),
     .init = trf_init,
-    .ask = trf_ask,
+    .ask = ls_solver_ask,
     .tell = trf_tell,
 };

@@ -198,11 +198,6 @@ static void set_accepted(gpuopt_run *run, int64_t g)
     s->f_accepted = f;
 }
 
-static gpuopt_status no_memory(gpuopt_run *run)
-{
-    return gpuopt_run_fail(run, GPUOPT_ERR_OUT_OF_MEMORY, "pounders: out of memory");
-}
-
 /* ------------------------------------------------------------ master model */
 
 /* g = sum_k r_k l_k and H = sum_k l_k l_k' (+ r_k S_k when with_square). */
@@ -213,9 +208,9 @@ static void make_master(gpuopt_run *run, int with_square)
     const double *L = dfo_buf(run, s->lin), *S = dfo_buf(run, s->sq), *r = dfo_buf(run, s->acc_r);
     double *g = dfo_buf(run, s->mg), *H = dfo_buf(run, s->mh);
     for (size_t i = 0; i < n; ++i) {
-        g[i] = dfo_dot(L + i * m, r, m);
+        g[i] = ls_dot(L + i * m, r, m);
         for (size_t j = 0; j < n; ++j) {
-            double h = dfo_dot(L + i * m, L + j * m, m);
+            double h = ls_dot(L + i * m, L + j * m, m);
             if (with_square)
                 for (size_t k = 0; k < m; ++k)
                     h += r[k] * S[(k * n + i) * n + j];
@@ -234,7 +229,7 @@ static gpuopt_status solve_subproblem(gpuopt_run *run)
     double *step = dfo_buf(run, s->step);
     double *work = malloc((dfo_trsub_work(n) + 2 * n) * sizeof *work);
     if (!work)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *lo = work + dfo_trsub_work(n), *hi = lo + n;
     for (size_t j = 0; j < n; ++j) {
         lo[j] = fmin(fmax((run->lower[j] - x[j]) / s->delta, -1), 0);
@@ -313,7 +308,7 @@ static gpuopt_status geometry_points(gpuopt_run *run, const double *P, int64_t n
     size_t n = run->dim;
     double *work = malloc((2 * n * n + n) * sizeof *work);
     if (!work)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *Q = work + n * n + n;
     dfo_qr_q(P, n, n, Q, work);
     const double *x = dfo_buf(run, s->acc_x), *g = dfo_buf(run, s->mg);
@@ -341,7 +336,7 @@ static gpuopt_status affine_set(gpuopt_run *run, int stage, int *need_points)
     size_t n = run->dim;
     double *P = calloc(2 * n * n, sizeof *P);
     if (!P)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *B = P + n * n;
     int64_t np = 0;
     find_affine_points(run, s->c1, P, B, &np);
@@ -425,7 +420,7 @@ static double null_space_poisedness(interp_work *w, size_t p)
         for (size_t b = 0; b < dim; ++b) {
             double v = 0;
             if (rows)
-                v = dfo_dot(w->ZN + a * nq, w->ZN + b * nq, nq);
+                v = ls_dot(w->ZN + a * nq, w->ZN + b * nq, nq);
             else
                 for (size_t i = 0; i < q; ++i)
                     v += w->ZN[i * nq + a] * w->ZN[i * nq + b];
@@ -499,7 +494,7 @@ static gpuopt_status fit_models(gpuopt_run *run, interp_work *w, size_t p, doubl
     double *beta = calloc(nq * m + q * q + q * m + (n + 1) * (n + 1) + (n + 1) * m + p + nq * q,
                           sizeof *beta);
     if (!beta)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *A = beta + nq * m, *omega = A + q * q, *Mn = omega + q * m, *alpha = Mn + (n + 1) * (n + 1);
     size_t *piv = (size_t *)(void *)(alpha + (n + 1) * m);
     double *Lz = (double *)(piv + p); /* Phi'Z: nq x q, i.e. ZN transposed */
@@ -510,7 +505,7 @@ static gpuopt_status fit_models(gpuopt_run *run, interp_work *w, size_t p, doubl
                 Lz[a * q + b] = w->ZN[b * nq + a];
         for (size_t a = 0; a < q; ++a)
             for (size_t b = 0; b < q; ++b)
-                A[a * q + b] = dfo_dot(w->ZN + a * nq, w->ZN + b * nq, nq);
+                A[a * q + b] = ls_dot(w->ZN + a * nq, w->ZN + b * nq, nq);
         for (size_t a = 0; a < q; ++a)
             for (size_t k = 0; k < m; ++k) {
                 double v = 0;
@@ -575,10 +570,10 @@ static gpuopt_status build_model(gpuopt_run *run)
     mind[0] = (double)s->accepted;
     interp_work w;
     if (!interp_alloc(&w, n, cap))
-        return no_memory(run);
+        return dfo_no_memory(run);
     size_t p = choose_points(run, &w);
     double *F = malloc((p * m + n) * sizeof *F);
-    gpuopt_status st = F ? GPUOPT_SUCCESS : no_memory(run);
+    gpuopt_status st = F ? GPUOPT_SUCCESS : dfo_no_memory(run);
     if (st == GPUOPT_SUCCESS) {
         model_residuals(run, p, F, F + p * m);
         st = fit_models(run, &w, p, F);
@@ -669,10 +664,10 @@ static void shift_models(gpuopt_run *run, const double *y)
     for (size_t k = 0; k < m; ++k) {
         const double *Sk = S + k * n * n;
         for (size_t j = 0; j < n; ++j)
-            L[j * m + k] += dfo_dot(Sk + j * n, y, n);
+            L[j * m + k] += ls_dot(Sk + j * n, y, n);
     }
     for (size_t j = 0; j < n; ++j)
-        g[j] += dfo_dot(H + j * n, y, n);
+        g[j] += ls_dot(H + j * n, y, n);
 }
 
 static gpuopt_status after_candidate(gpuopt_run *run, const double *x, const double *r, double f)
@@ -685,7 +680,7 @@ static gpuopt_status after_candidate(gpuopt_run *run, const double *x, const dou
     if (s->rho >= s->eta1 || (s->rho > s->eta0 && s->valid)) {
         double y[64], *yy = n <= 64 ? y : malloc(n * sizeof *yy);
         if (!yy)
-            return no_memory(run);
+            return dfo_no_memory(run);
         centered(run, s->nf - 1, s->delta, yy);
         shift_models(run, yy);
         if (yy != y)
@@ -719,7 +714,7 @@ static gpuopt_status initial_model(gpuopt_run *run)
     set_accepted(run, best);
     double *X = malloc((n * n + n * m + n) * sizeof *X);
     if (!X)
-        return no_memory(run);
+        return dfo_no_memory(run);
     double *R = X + n * n;
     size_t *piv = (size_t *)(void *)(R + n * m), row = 0;
     for (int64_t g = 0; g <= (int64_t)n; ++g) {
@@ -823,7 +818,7 @@ static gpuopt_status allocate(gpuopt_run *run, pd_state *s)
     s->hist_cap = (int64_t)(2 * cap + 4 * (n + 1));
     size_t h = (size_t)s->hist_cap;
     if (m > SIZE_MAX / sizeof(double) / (n * n + 1) || h > SIZE_MAX / sizeof(double) / (n + m))
-        return no_memory(run);
+        return dfo_no_memory(run);
     dfo_buffer_spec table[] = {
         {"pounders_history_x", h * n, &s->hx},
         {"pounders_history_r", h * m, &s->hr},
@@ -841,14 +836,7 @@ static gpuopt_status allocate(gpuopt_run *run, pd_state *s)
     };
     gpuopt_status st = dfo_allocate(run, table, GPUOPT_COUNT(table));
     if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_buffer(run, "pounders_batch_x", GPUOPT_ON_BACKEND, (n + 1) * n,
-                               sizeof(double), &s->bx);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_buffer(run, "pounders_batch_f", GPUOPT_ON_BACKEND, n + 1, sizeof(double),
-                               &s->bf);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_buffer(run, "pounders_batch_r", GPUOPT_ON_BACKEND, (n + 1) * m,
-                               sizeof(double), &s->braw);
+        st = dfo_allocate_batch(run, "pounders", &s->bx, &s->bf, &s->braw);
     return st;
 }
 
@@ -900,27 +888,23 @@ static gpuopt_status pd_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
     pd_state *s = pd(run);
     size_t n = run->dim, m = run->n_outputs, k = batch->n;
-    if (k < (size_t)s->n_asked)
-        return GPUOPT_STOP_MAX_EVALUATIONS; /* the budget cut the batch */
-    double *f = malloc((k + k * m) * sizeof *f);
-    if (!f)
-        return no_memory(run);
+    double *f;
+    gpuopt_status st = dfo_tell_batch(run, batch, (size_t)s->n_asked, s->bf, s->braw, &f);
+    if (st != GPUOPT_SUCCESS)
+        return st;
     double *r = f + k;
-    gpuopt_status st = dfo_read_batch(run, s->bf, s->braw, k, f, r);
     const double *P = dfo_buf(run, s->pending);
-    if (st == GPUOPT_SUCCESS) {
-        if (s->phase == PD_CANDIDATE) {
-            st = after_candidate(run, P, r, f[0]);
-        } else {
-            for (size_t i = 0; i < k; ++i)
-                add_point(run, P + i * n, r + i * m, f[i]);
-            if (s->phase == PD_START)
-                st = initial_model(run), s->phase = PD_CANDIDATE;
-            else if (s->geometry_stage == 1)
-                st = update_radius(run);
-            else
-                st = finish_iteration(run);
-        }
+    if (s->phase == PD_CANDIDATE) {
+        st = after_candidate(run, P, r, f[0]);
+    } else {
+        for (size_t i = 0; i < k; ++i)
+            add_point(run, P + i * n, r + i * m, f[i]);
+        if (s->phase == PD_START)
+            st = initial_model(run), s->phase = PD_CANDIDATE;
+        else if (s->geometry_stage == 1)
+            st = update_radius(run);
+        else
+            st = finish_iteration(run);
     }
     free(f);
     return st;

@@ -2,6 +2,8 @@
 #include "dfo_common.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 size_t dfo_batch_size(const gpuopt_run *run, size_t wanted)
 {
@@ -58,6 +60,50 @@ gpuopt_status dfo_allocate(gpuopt_run *run, const dfo_buffer_spec *table, size_t
             return st;
     }
     return GPUOPT_SUCCESS;
+}
+
+gpuopt_status dfo_allocate_batch(gpuopt_run *run, const char *prefix, int *bx, int *bf,
+                                 int *braw)
+{
+    size_t n = run->dim, m = run->n_outputs;
+    const struct {
+        const char *suffix;
+        size_t count;
+        int *id;
+    } table[] = {{"x", (n + 1) * n, bx}, {"f", n + 1, bf}, {"r", (n + 1) * m, braw}};
+    for (size_t i = 0; i < GPUOPT_COUNT(table); ++i) {
+        char name[32];
+        snprintf(name, sizeof name, "%s_batch_%s", prefix, table[i].suffix);
+        gpuopt_status st = gpuopt_run_buffer(run, name, GPUOPT_ON_BACKEND, table[i].count,
+                                             sizeof(double), table[i].id);
+        if (st != GPUOPT_SUCCESS)
+            return st;
+    }
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status dfo_no_memory(gpuopt_run *run)
+{
+    return gpuopt_run_fail(run, GPUOPT_ERR_OUT_OF_MEMORY, "%s: out of memory",
+                           run->algorithm->name);
+}
+
+gpuopt_status dfo_tell_batch(gpuopt_run *run, const gpuopt_batch *batch, size_t asked, int bf,
+                             int braw, double **f)
+{
+    size_t k = batch->n;
+    *f = NULL;
+    if (k < asked)
+        return GPUOPT_STOP_MAX_EVALUATIONS; /* the budget cut the batch */
+    *f = malloc((k + k * run->n_outputs) * sizeof **f);
+    if (!*f)
+        return dfo_no_memory(run);
+    gpuopt_status st = dfo_read_batch(run, bf, braw, k, *f, *f + k);
+    if (st != GPUOPT_SUCCESS) {
+        free(*f);
+        *f = NULL;
+    }
+    return st;
 }
 
 void dfo_clip(const gpuopt_run *run, double *x)

@@ -18,6 +18,15 @@ gpuopt_status dfo_ask_points(gpuopt_run *run, const double *points, size_t n, in
  * sqrt(f/m), so that models see the penalty. Returns the status of the reads. */
 gpuopt_status dfo_read_batch(gpuopt_run *run, int bf, int braw, size_t n, double *f, double *r);
 
+/* The values (k = batch->n) and k x n_outputs residuals of the last batch in one allocation:
+ * *f (values), *f + k (residuals), to be freed by the caller. GPUOPT_STOP_MAX_EVALUATIONS when
+ * the budget cut the batch below the `asked` points; a failed read is freed and returned. */
+gpuopt_status dfo_tell_batch(gpuopt_run *run, const gpuopt_batch *batch, size_t asked, int bf,
+                             int braw, double **f);
+
+/* GPUOPT_ERR_OUT_OF_MEMORY, "<algorithm>: out of memory". */
+gpuopt_status dfo_no_memory(gpuopt_run *run);
+
 /* Allocates the host buffers of a table {name, count, &id} (doubles). */
 typedef struct dfo_buffer_spec {
     const char *name;
@@ -25,6 +34,10 @@ typedef struct dfo_buffer_spec {
     int *id;
 } dfo_buffer_spec;
 gpuopt_status dfo_allocate(gpuopt_run *run, const dfo_buffer_spec *table, size_t n_table);
+/* The backend buffers of batches of up to dim + 1 points: <prefix>_batch_x, _batch_f and
+ * _batch_r (the residuals). */
+gpuopt_status dfo_allocate_batch(gpuopt_run *run, const char *prefix, int *bx, int *bf,
+                                 int *braw);
 
 /* The host buffer `id` as doubles. */
 static inline double *dfo_buf(const gpuopt_run *run, int id)

@@ -4,30 +4,16 @@
 #include <math.h>
 #include <string.h>
 
-double dfo_dot(const double *a, const double *b, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; ++i)
-        s += a[i] * b[i];
-    return s;
-}
-
 double dfo_norm(const double *a, size_t n)
 {
-    return sqrt(dfo_dot(a, a, n));
-}
-
-void dfo_matvec(const double *A, const double *x, size_t rows, size_t cols, double *y)
-{
-    for (size_t i = 0; i < rows; ++i)
-        y[i] = dfo_dot(A + i * cols, x, cols);
+    return sqrt(ls_dot(a, a, n));
 }
 
 double dfo_quadform(const double *A, const double *x, size_t n)
 {
     double s = 0;
     for (size_t i = 0; i < n; ++i)
-        s += x[i] * dfo_dot(A + i * n, x, n);
+        s += x[i] * ls_dot(A + i * n, x, n);
     return s;
 }
 

@@ -1,15 +1,16 @@
 /* Small dense linear algebra for the model-based derivative-free solvers (pounders, dfols).
  * Matrices are row-major; the sizes are those of interpolation models (tens of rows), so plain
- * loops suffice and the library needs no LAPACK. */
+ * loops suffice and the library needs no LAPACK. The vector helpers are the least-squares
+ * solvers' (least_squares/linalg.h). */
 #ifndef GPUOPT_DFO_LINALG_H
 #define GPUOPT_DFO_LINALG_H
 
 #include <stddef.h>
 
-double dfo_dot(const double *a, const double *b, size_t n);
+#include "../least_squares/linalg.h" /* ls_dot, ls_matvec */
+
+/* The plain two-norm sqrt(a'a) (ls_norm is the scaled one). */
 double dfo_norm(const double *a, size_t n);
-/* y = A x with A rows x cols. */
-void dfo_matvec(const double *A, const double *x, size_t rows, size_t cols, double *y);
 /* x' A x with A n x n. */
 double dfo_quadform(const double *A, const double *x, size_t n);
 

@@ -14,7 +14,7 @@ size_t dfo_trsub_work(size_t n)
 
 double dfo_model_value(size_t n, const double *g, const double *H, const double *s)
 {
-    return dfo_dot(g, s, n) + 0.5 * dfo_quadform(H, s, n);
+    return ls_dot(g, s, n) + 0.5 * dfo_quadform(H, s, n);
 }
 
 /* ------------------------------------------------------------ truncated CG */
@@ -22,7 +22,7 @@ double dfo_model_value(size_t n, const double *g, const double *H, const double 
 /* The step a >= 0 with ||s + a d|| = delta (0 when s is already on or outside the ball). */
 static double ball_step(const double *s, const double *d, size_t n, double delta)
 {
-    double ss = dfo_dot(s, s, n), sd = dfo_dot(s, d, n), dd = dfo_dot(d, d, n);
+    double ss = ls_dot(s, s, n), sd = ls_dot(s, d, n), dd = ls_dot(d, d, n);
     double room = delta * delta - ss;
     if (!(room > 0) || !(dd > 0))
         return 0;
@@ -86,8 +86,8 @@ double dfo_tr_cg(size_t n, const double *g, const double *H, const double *lower
             if (sqrt(rr) <= tol)
                 break;
         }
-        dfo_matvec(H, d, n, n, Hd);
-        double dHd = dfo_dot(d, Hd, n);
+        ls_matvec(H, n, n, n, d, Hd);
+        double dHd = ls_dot(d, Hd, n);
         double a_cg = dHd > 0 ? rr / dHd : INFINITY;
         double a_ball = opt->method == DFO_CG_PLAIN && dHd > 0 ? INFINITY : ball_step(s, d, n, delta);
         size_t hit = 0;
@@ -155,8 +155,8 @@ static void gradient_step(size_t n, const double *H, const double *lower, const 
     }
     if (rr == 0)
         return;
-    dfo_matvec(H, d, n, n, Hd);
-    double dHd = dfo_dot(d, Hd, n);
+    ls_matvec(H, n, n, n, d, Hd);
+    double dHd = ls_dot(d, Hd, n);
     double a = dHd > 0 ? fmin(rr / dHd, a_max) : a_max;
     if (!isfinite(a) || a <= 0)
         return;
@@ -230,7 +230,7 @@ double dfo_bntr(size_t n, const double *g, const double *H, const double *lower,
         if (actual > 0) {
             for (size_t i = 0; i < n; ++i)
                 d[i] = x_new[i] - s[i];
-            dfo_matvec(H, d, n, n, Hd);
+            ls_matvec(H, n, n, n, d, Hd);
             for (size_t i = 0; i < n; ++i) {
                 s[i] = x_new[i];
                 grad[i] += Hd[i];
@@ -266,7 +266,7 @@ static int shifted_solve(size_t n, const double *g, const double *H, double lamb
 static double hard_case_tau(size_t n, const double *g, const double *H, const double *s,
                             const double *z, double delta, double *tmp)
 {
-    double sz = dfo_dot(s, z, n), ss = dfo_dot(s, s, n), room = fmax(delta * delta - ss, 0);
+    double sz = ls_dot(s, z, n), ss = ls_dot(s, s, n), room = fmax(delta * delta - ss, 0);
     double root = sqrt(sz * sz + room);
     double t1 = -sz + root, t2 = -sz - root;
     for (size_t i = 0; i < n; ++i)
@@ -311,7 +311,7 @@ double dfo_gqtpar(size_t n, const double *g, const double *H, double delta, doub
             double *z = tmp + n;
             double tau = hard_case_tau(n, g, H, s, z, delta, tmp);
             double zAz = w[0] + par; /* z'(H + par I) z with ||z|| = 1 */
-            double sAs = dfo_quadform(H, s, n) + par * dfo_dot(s, s, n);
+            double sAs = dfo_quadform(H, s, n) + par * ls_dot(s, s, n);
             if (tau * tau * zAz <= k_hard * (sAs + par * delta * delta) || par <= par_l * (1 + 1e-10)) {
                 for (size_t i = 0; i < n; ++i)
                     s[i] += tau * z[i];

@@ -1,11 +1,13 @@
 /* Options, scipy's trust-radius update and termination tests, buffers and size checks shared
  * by the least-squares solvers. */
 #include <math.h>
+#include <string.h>
 
 #include "ls.h"
 
-gpuopt_status ls_read_common(gpuopt_run *run, ls_tolerances *t)
+gpuopt_status ls_read_common(gpuopt_run *run, ls_solver *sv, int bounded)
 {
+    ls_tolerances *t = &sv->tol;
     if (gpuopt_opt_choice(run, "tr_solver") == 2)
         return gpuopt_run_fail(run, GPUOPT_ERR_UNSUPPORTED,
                                "%s: tr_solver=lsmr (scipy's iterative solver for large sparse "
@@ -16,7 +18,34 @@ gpuopt_status ls_read_common(gpuopt_run *run, ls_tolerances *t)
     t->xtol = gpuopt_opt_double(run, "convergence.relative_params_tolerance");
     t->gtol = gpuopt_opt_double(run, "convergence.relative_gradient_tolerance");
     t->speculative = gpuopt_opt_bool(run, "speculative_jacobian");
-    return GPUOPT_SUCCESS;
+    return ls_probe_init(run, &sv->probe, bounded);
+}
+
+void ls_solver_request(gpuopt_run *run, ls_solver *sv, const double *x, int phase, int kind)
+{
+    memcpy(ls_probe_point(run, &sv->probe), x, run->dim * sizeof *x);
+    sv->phase = phase;
+    sv->kind = kind;
+}
+
+gpuopt_status ls_solver_ask(gpuopt_run *run, gpuopt_batch *batch)
+{
+    ls_solver *sv = (ls_solver *)run->state;
+    return ls_probe_ask(run, &sv->probe, sv->kind, batch);
+}
+
+gpuopt_status ls_solver_tell(gpuopt_run *run, const gpuopt_batch *batch, const ls_phase_fn *after,
+                             size_t n_phases)
+{
+    ls_solver *sv = (ls_solver *)run->state;
+    gpuopt_status st = ls_probe_tell(run, &sv->probe, batch);
+    if (st != GPUOPT_SUCCESS)
+        return st;
+    ++run->n_iterations;
+    if (sv->phase < 0 || (size_t)sv->phase >= n_phases)
+        return gpuopt_run_fail(run, GPUOPT_ERR_INTERNAL, "%s: unknown phase %d",
+                               run->algorithm->name, sv->phase);
+    return after[sv->phase](run);
 }
 
 double ls_update_radius(double *Delta, double actual, double predicted, double step_norm,

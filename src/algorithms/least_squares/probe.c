@@ -8,41 +8,24 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../derivatives/fd.h"
+#include "../../derivatives/fd_run.h"
 #include "ls.h"
 
 static gpuopt_fd_spec spec_of(const ls_probe *p)
 {
-    gpuopt_fd_spec spec = gpuopt_fd_default_spec(1);
-    spec.method = p->fd_method;
-    spec.step_size = p->fd_step_size;
-    spec.scaling_factor = p->fd_scaling_factor;
-    spec.error_handling = p->fd_error_handling;
-    return spec;
+    return gpuopt_fd_first_order_spec(p->fd_method, p->fd_step_size, p->fd_scaling_factor,
+                                      p->fd_error_handling);
+}
+
+static gpuopt_fd_run_buffers fd_buffers(const ls_probe *p)
+{
+    return (gpuopt_fd_run_buffers){p->fd_x, p->fd_steps, p->bx, p->raw, p->bjac};
 }
 
 static struct gpuopt_fd_args fd_args(const gpuopt_run *run, const ls_probe *p)
 {
-    struct gpuopt_fd_args a;
-    memset(&a, 0, sizeof a);
-    a.order = 1;
-    a.method = p->fd_method;
-    a.n_steps = 1;
-    a.dim = run->dim;
-    a.n_outputs = run->n_outputs;
-    a.n_rows = (size_t)p->rows;
-    a.x = gpuopt_run_dev(run, p->fd_x);
-    a.steps = gpuopt_run_dev(run, p->fd_steps);
-    a.points = gpuopt_run_dev(run, p->bx);
-    a.values = gpuopt_run_dev(run, p->raw);
-    a.out = gpuopt_run_dev(run, p->bjac);
-    return a;
-}
-
-static gpuopt_status backend_failure(gpuopt_run *run, gpuopt_status st, const char *what)
-{
-    return gpuopt_run_fail(run, st, "%s: %s failed on the %s backend: %s", run->algorithm->name,
-                           what, run->backend->ops->name, run->backend->error);
+    return gpuopt_fd_run_args(run, 1, p->fd_method, run->n_outputs, (size_t)p->rows,
+                              fd_buffers(p));
 }
 
 double *ls_probe_point(const gpuopt_run *run, const ls_probe *p)
@@ -60,25 +43,11 @@ double *ls_probe_jacobian(const gpuopt_run *run, const ls_probe *p)
     return (double *)gpuopt_run_host(run, p->jac);
 }
 
-static void read_options(const gpuopt_run *run, ls_probe *p)
-{
-    static const int methods[] = {GPUOPT_FD_FORWARD, GPUOPT_FD_CENTRAL, GPUOPT_FD_BACKWARD};
-    p->fd_method = methods[gpuopt_opt_choice(run, "numdiff.method") - 1];
-    p->fd_step_size = gpuopt_opt_is_auto(run, "numdiff.step_size")
-                          ? 0
-                          : gpuopt_opt_double(run, "numdiff.step_size");
-    p->fd_scaling_factor = gpuopt_opt_double(run, "numdiff.scaling_factor");
-    p->fd_error_handling =
-        gpuopt_opt_choice(run, "error_handling") == 2 ? GPUOPT_FD_CONTINUE : GPUOPT_FD_RAISE;
-}
-
 static gpuopt_status plan_stencil(gpuopt_run *run, ls_probe *p)
 {
     size_t n = run->dim, m = run->n_outputs, rows = 0;
     gpuopt_fd_spec spec = spec_of(p);
-    gpuopt_status st = gpuopt_fd_check_spec(&spec, n, run->errmsg, run->errmsg_len);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_fd_stencil_rows(&spec, n, &rows, run->errmsg, run->errmsg_len);
+    gpuopt_status st = gpuopt_fd_run_plan(run, &spec, &rows);
     if (st != GPUOPT_SUCCESS)
         return st;
     if (rows > SIZE_MAX / sizeof(double) / (m > n ? m : n))
@@ -92,7 +61,8 @@ static gpuopt_status plan_stencil(gpuopt_run *run, ls_probe *p)
 
 gpuopt_status ls_probe_init(gpuopt_run *run, ls_probe *p, int bounded)
 {
-    read_options(run, p);
+    gpuopt_fd_run_read_options(run, &p->fd_method, &p->fd_step_size, &p->fd_scaling_factor,
+                               &p->fd_error_handling);
     p->bounded = bounded;
     gpuopt_status st = plan_stencil(run, p);
     if (st != GPUOPT_SUCCESS)
@@ -129,21 +99,10 @@ gpuopt_status ls_probe_init(gpuopt_run *run, ls_probe *p, int bounded)
 static gpuopt_status write_stencil(gpuopt_run *run, ls_probe *p)
 {
     gpuopt_fd_spec spec = spec_of(p);
-    double *steps = (double *)gpuopt_run_host(run, p->steps);
-    const double *x = ls_probe_point(run, p);
-    gpuopt_status st = gpuopt_fd_make_steps(&spec, run->dim, x, p->bounded ? run->lower : NULL,
-                                            p->bounded ? run->upper : NULL, steps, run->errmsg,
-                                            run->errmsg_len);
-    if (st != GPUOPT_SUCCESS)
-        return st;
-    st = gpuopt_run_write(run, p->fd_x, 0, run->dim, x);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_write(run, p->fd_steps, 0, 2 * run->dim, steps);
-    if (st != GPUOPT_SUCCESS)
-        return st;
     struct gpuopt_fd_args a = fd_args(run, p);
-    st = gpuopt_backend_fd_points(run->backend, &a);
-    return st == GPUOPT_SUCCESS ? st : backend_failure(run, st, "generating the stencil");
+    return gpuopt_fd_run_write_stencil(run, &spec, ls_probe_point(run, p), p->bounded,
+                                       (double *)gpuopt_run_host(run, p->steps), &a,
+                                       fd_buffers(p), "generating the stencil");
 }
 
 gpuopt_status ls_probe_ask(gpuopt_run *run, ls_probe *p, int kind, gpuopt_batch *batch)
@@ -188,7 +147,8 @@ static gpuopt_status assemble_stencil_values(gpuopt_run *run, ls_probe *p)
         return st;
     st = gpuopt_backend_copy(run->backend, gpuopt_run_dev(run, p->raw), m * sizeof(double),
                              gpuopt_run_dev(run, p->raw_tail), 0, tail * sizeof(double));
-    return st == GPUOPT_SUCCESS ? st : backend_failure(run, st, "assembling the stencil");
+    return st == GPUOPT_SUCCESS ? st
+                                : gpuopt_fd_run_backend_fail(run, st, "assembling the stencil");
 }
 
 static gpuopt_status combine_jacobian(gpuopt_run *run, ls_probe *p)
@@ -196,7 +156,7 @@ static gpuopt_status combine_jacobian(gpuopt_run *run, ls_probe *p)
     struct gpuopt_fd_args a = fd_args(run, p);
     gpuopt_status st = gpuopt_backend_fd_combine(run->backend, &a);
     if (st != GPUOPT_SUCCESS)
-        return backend_failure(run, st, "combining the Jacobian");
+        return gpuopt_fd_run_backend_fail(run, st, "combining the Jacobian");
     size_t count = run->n_outputs * run->dim;
     double *J = ls_probe_jacobian(run, p);
     st = gpuopt_run_read(run, p->bjac, 0, count, J);

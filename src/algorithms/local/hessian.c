@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../derivatives/fd.h"
+#include "../../derivatives/fd_run.h"
 #include "local.h"
 
 static const char *who(const gpuopt_run *run)
@@ -143,36 +143,19 @@ void local_probe_request_gradient_at(local_probe *p)
 
 /* --------------------------------------------------- the stencil of values */
 
+static gpuopt_fd_run_buffers fd_buffers(const local_hessian *h)
+{
+    return (gpuopt_fd_run_buffers){h->fd_x, h->fd_steps, h->batch_x, h->batch_f, h->fd_out};
+}
+
 static struct gpuopt_fd_args fd_args(const gpuopt_run *run, const local_hessian *h)
 {
-    struct gpuopt_fd_args a;
-    memset(&a, 0, sizeof a);
-    a.order = 2;
-    a.method = h->method;
-    a.n_steps = 1;
-    a.dim = run->dim;
-    a.n_outputs = 1;
-    a.n_rows = h->rows;
-    a.x = gpuopt_run_dev(run, h->fd_x);
-    a.steps = gpuopt_run_dev(run, h->fd_steps);
-    a.points = gpuopt_run_dev(run, h->batch_x);
-    a.values = gpuopt_run_dev(run, h->batch_f);
-    a.out = gpuopt_run_dev(run, h->fd_out);
-    return a;
+    return gpuopt_fd_run_args(run, 2, h->method, 1, h->rows, fd_buffers(h));
 }
 
-static gpuopt_status backend_fail(gpuopt_run *run, gpuopt_status st, const char *what)
+/* The engine's message for bounds that leave no step, named as the Hessian's. */
+static gpuopt_status steps_failure(gpuopt_run *run, gpuopt_status st)
 {
-    return gpuopt_run_fail(run, st, "%s: %s failed on the %s backend: %s", who(run), what,
-                           run->backend->ops->name, run->backend->error);
-}
-
-static gpuopt_status make_steps(gpuopt_run *run, const local_probe *p, const gpuopt_fd_spec *spec,
-                                const double *x, double *steps)
-{
-    gpuopt_status st = gpuopt_fd_make_steps(spec, run->dim, x, p->bounded ? run->lower : NULL,
-                                            p->bounded ? run->upper : NULL, steps, run->errmsg,
-                                            run->errmsg_len);
     if (st == GPUOPT_ERR_BAD_BOUNDS) {
         char engine[512];
         snprintf(engine, sizeof engine, "%s", run->errmsg);
@@ -181,23 +164,26 @@ static gpuopt_status make_steps(gpuopt_run *run, const local_probe *p, const gpu
     return st;
 }
 
+static gpuopt_status make_steps(gpuopt_run *run, const local_probe *p, const gpuopt_fd_spec *spec,
+                                const double *x, double *steps)
+{
+    return steps_failure(run, gpuopt_fd_make_steps(spec, run->dim, x,
+                                                   p->bounded ? run->lower : NULL,
+                                                   p->bounded ? run->upper : NULL, steps,
+                                                   run->errmsg, run->errmsg_len));
+}
+
 static gpuopt_status ask_values(gpuopt_run *run, const local_probe *p, local_hessian *h,
                                 gpuopt_batch *batch)
 {
     gpuopt_fd_spec spec = values_spec(h);
-    const double *x = local_probe_point(run, p);
-    double *steps = host(run, h->steps);
-    gpuopt_status st = make_steps(run, p, &spec, x, steps);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_write(run, h->fd_x, 0, run->dim, x);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_write(run, h->fd_steps, 0, 2 * run->dim, steps);
+    struct gpuopt_fd_args a = fd_args(run, h);
+    gpuopt_status st = steps_failure(
+        run, gpuopt_fd_run_write_stencil(run, &spec, local_probe_point(run, p), p->bounded,
+                                         host(run, h->steps), &a, fd_buffers(h),
+                                         "writing the Hessian stencil"));
     if (st != GPUOPT_SUCCESS)
         return st;
-    struct gpuopt_fd_args a = fd_args(run, h);
-    st = gpuopt_backend_fd_points(run->backend, &a);
-    if (st != GPUOPT_SUCCESS)
-        return backend_fail(run, st, "writing the Hessian stencil");
     st = gpuopt_run_write(run, h->batch_f, 0, 1, &p->value); /* row 0: the known value */
     batch->x_buffer = h->batch_x;
     batch->x_row = 1;
@@ -239,7 +225,7 @@ static gpuopt_status tell_values(gpuopt_run *run, local_hessian *h, const gpuopt
     struct gpuopt_fd_args a = fd_args(run, h);
     gpuopt_status st = gpuopt_backend_fd_combine(run->backend, &a);
     if (st != GPUOPT_SUCCESS)
-        return backend_fail(run, st, "combining the Hessian stencil");
+        return gpuopt_fd_run_backend_fail(run, st, "combining the Hessian stencil");
     st = gpuopt_run_read(run, h->fd_out, 0, run->dim * run->dim, host(run, h->matrix));
     return st == GPUOPT_SUCCESS ? check_matrix(run, h) : st;
 }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../derivatives/fd.h"
+#include "../../derivatives/fd_run.h"
 #include "local.h"
 
 static const char *who(const gpuopt_run *run)
@@ -19,25 +19,8 @@ static const char *who(const gpuopt_run *run)
 
 static gpuopt_fd_spec spec_of(const local_probe *p)
 {
-    gpuopt_fd_spec spec = gpuopt_fd_default_spec(1);
-    spec.method = p->fd_method;
-    spec.step_size = p->fd_step_size;
-    spec.scaling_factor = p->fd_scaling_factor;
-    spec.error_handling = p->fd_error_handling;
-    return spec;
-}
-
-static void read_options(const gpuopt_run *run, local_probe *p)
-{
-    static const int methods[] = {GPUOPT_FD_FORWARD, GPUOPT_FD_CENTRAL, GPUOPT_FD_BACKWARD};
-    int code = gpuopt_opt_choice(run, "numdiff.method");
-    p->fd_method = code >= 1 && code <= 3 ? methods[code - 1] : GPUOPT_FD_FORWARD;
-    p->fd_step_size = gpuopt_opt_is_auto(run, "numdiff.step_size")
-                          ? 0
-                          : gpuopt_opt_double(run, "numdiff.step_size");
-    p->fd_scaling_factor = gpuopt_opt_double(run, "numdiff.scaling_factor");
-    p->fd_error_handling =
-        gpuopt_opt_choice(run, "error_handling") == 2 ? GPUOPT_FD_CONTINUE : GPUOPT_FD_RAISE;
+    return gpuopt_fd_first_order_spec(p->fd_method, p->fd_step_size, p->fd_scaling_factor,
+                                      p->fd_error_handling);
 }
 
 static gpuopt_status allocate(gpuopt_run *run, local_probe *p)
@@ -77,13 +60,12 @@ gpuopt_status local_probe_init(gpuopt_run *run, local_probe *p, int bounded)
     p->user_gradient = run->gradient != NULL;
     p->bounded = bounded;
     p->gradient_ok = 1;
-    read_options(run, p);
+    gpuopt_fd_run_read_options(run, &p->fd_method, &p->fd_step_size, &p->fd_scaling_factor,
+                               &p->fd_error_handling);
     p->rows = 1;
     if (!p->user_gradient) {
         gpuopt_fd_spec spec = spec_of(p);
-        gpuopt_status st = gpuopt_fd_check_spec(&spec, run->dim, run->errmsg, run->errmsg_len);
-        if (st == GPUOPT_SUCCESS)
-            st = gpuopt_fd_stencil_rows(&spec, run->dim, &p->rows, run->errmsg, run->errmsg_len);
+        gpuopt_status st = gpuopt_fd_run_plan(run, &spec, &p->rows);
         if (st != GPUOPT_SUCCESS)
             return st;
         if (p->rows > SIZE_MAX / sizeof(double) / run->dim)
@@ -117,39 +99,25 @@ int local_probe_needs_batch(const local_probe *p)
 
 /* ------------------------------------------------------------------ ask */
 
-static struct gpuopt_fd_args fd_args(const gpuopt_run *run, const local_probe *p)
+static gpuopt_fd_run_buffers fd_buffers(const local_probe *p)
 {
-    struct gpuopt_fd_args a;
-    memset(&a, 0, sizeof a);
-    a.order = 1;
-    a.method = p->fd_method;
-    a.n_steps = 1;
-    a.dim = run->dim;
-    a.n_outputs = 1;
-    a.n_rows = p->rows;
-    a.x = gpuopt_run_dev(run, p->fd_x);
-    a.steps = gpuopt_run_dev(run, p->fd_steps);
-    a.points = gpuopt_run_dev(run, p->batch_x);
-    a.values = gpuopt_run_dev(run, p->batch_f);
-    a.out = gpuopt_run_dev(run, p->fd_out);
-    return a;
+    return (gpuopt_fd_run_buffers){p->fd_x, p->fd_steps, p->batch_x, p->batch_f, p->fd_out};
 }
 
-static gpuopt_status backend_fail(gpuopt_run *run, gpuopt_status st, const char *what)
+static struct gpuopt_fd_args fd_args(const gpuopt_run *run, const local_probe *p)
 {
-    return gpuopt_run_fail(run, st, "%s: %s failed on the %s backend: %s", who(run), what,
-                           run->backend->ops->name, run->backend->error);
+    return gpuopt_fd_run_args(run, 1, p->fd_method, 1, p->rows, fd_buffers(p));
 }
 
 /* Steps, x and the stencil rows on the backend. */
 static gpuopt_status write_stencil(gpuopt_run *run, const local_probe *p)
 {
     gpuopt_fd_spec spec = spec_of(p);
-    const double *x = local_probe_point(run, p);
+    struct gpuopt_fd_args a = fd_args(run, p);
     double *steps = (double *)gpuopt_run_host(run, p->steps);
-    gpuopt_status st = gpuopt_fd_make_steps(&spec, run->dim, x, p->bounded ? run->lower : NULL,
-                                            p->bounded ? run->upper : NULL, steps, run->errmsg,
-                                            run->errmsg_len);
+    gpuopt_status st =
+        gpuopt_fd_run_write_stencil(run, &spec, local_probe_point(run, p), p->bounded, steps, &a,
+                                    fd_buffers(p), "writing the gradient stencil");
     if (st == GPUOPT_ERR_BAD_BOUNDS) {
         char engine[512];
         snprintf(engine, sizeof engine, "%s", run->errmsg);
@@ -158,15 +126,7 @@ static gpuopt_status write_stencil(gpuopt_run *run, const local_probe *p)
                                "give a user gradient or set error_handling=continue",
                                who(run), engine);
     }
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_write(run, p->fd_x, 0, run->dim, x);
-    if (st == GPUOPT_SUCCESS)
-        st = gpuopt_run_write(run, p->fd_steps, 0, 2 * run->dim, steps);
-    if (st != GPUOPT_SUCCESS)
-        return st;
-    struct gpuopt_fd_args a = fd_args(run, p);
-    st = gpuopt_backend_fd_points(run->backend, &a);
-    return st == GPUOPT_SUCCESS ? st : backend_fail(run, st, "writing the gradient stencil");
+    return st;
 }
 
 static void set_batch(const local_probe *p, gpuopt_batch *batch, size_t first, size_t n)
@@ -261,7 +221,7 @@ static gpuopt_status fd_gradient(gpuopt_run *run, local_probe *p)
     struct gpuopt_fd_args a = fd_args(run, p);
     gpuopt_status st = gpuopt_backend_fd_combine(run->backend, &a);
     if (st != GPUOPT_SUCCESS)
-        return backend_fail(run, st, "combining the gradient stencil");
+        return gpuopt_fd_run_backend_fail(run, st, "combining the gradient stencil");
     st = gpuopt_run_read(run, p->fd_out, 0, run->dim, local_probe_gradient(run, p));
     return st == GPUOPT_SUCCESS ? check_gradient(run, p) : st;
 }
