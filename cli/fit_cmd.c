@@ -1,5 +1,5 @@
 /* `gpuopt fit`: curve fitting of a NIST StRD data set or of a CSV file with a built-in model
- * (public API only: gpuopt/fit.h). */
+ * or a model source file (public API only: gpuopt/fit.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -19,14 +19,14 @@
 #define MAX_OPTIONS 64
 
 typedef struct fit_args {
-    const char *nist, *data, *model, *algorithm, *backend, *p0;
+    const char *nist, *data, *model, *model_source, *algorithm, *backend, *p0;
     const char *options[MAX_OPTIONS + 1];
     size_t n_options, degree;
     int start, threads, threads_given, json, absolute_sigma, degree_given;
 } fit_args;
 
 enum { F_NIST, F_START, F_DATA, F_MODEL, F_DEGREE, F_P0, F_ALGORITHM, F_OPTION, F_BACKEND,
-       F_THREADS, F_ABSOLUTE_SIGMA, F_JSON };
+       F_THREADS, F_ABSOLUTE_SIGMA, F_JSON, F_MODEL_SOURCE };
 static const cli_flag flags[] = {
     [F_NIST] = {"--nist", 1},           [F_START] = {"--start", 1},
     [F_DATA] = {"--data", 1},           [F_MODEL] = {"--model", 1},
@@ -34,12 +34,14 @@ static const cli_flag flags[] = {
     [F_ALGORITHM] = {"--algorithm", 1}, [F_OPTION] = {"--option", 1},
     [F_BACKEND] = {"--backend", 1},     [F_THREADS] = {"--threads", 1},
     [F_ABSOLUTE_SIGMA] = {"--absolute-sigma", 0}, [F_JSON] = {"--json", 0},
+    [F_MODEL_SOURCE] = {"--model-source", 1},
 };
 
 void cli_help_fit(void)
 {
     fputs("usage: gpuopt fit --nist NAME [--start 1|2] [FLAGS...]\n"
           "       gpuopt fit --data FILE.csv --model NAME [--degree N] [--p0 P1,P2,...] ...\n"
+          "       gpuopt fit --data FILE.csv --model-source FILE.c --p0 P1,P2,... ...\n"
           "\n"
           "Nonlinear least-squares curve fitting (as scipy's curve_fit): the parameters, their\n"
           "standard errors and covariance (see docs/fitting.md).\n"
@@ -53,6 +55,9 @@ void cli_help_fit(void)
           "  --data FILE          CSV: columns x, y and optionally sigma (a header line is\n"
           "                       skipped)\n"
           "  --model NAME         exponential, gaussian, logistic, polynomial or a NIST model\n"
+          "  --model-source FILE  a model written in C: double model(GPUOPT_GLOBAL const double\n"
+          "                       *p, int n_params, double x); compiled for the backend, which\n"
+          "                       evaluates it (cpu: $CC); needs --p0 (its count is n_params)\n"
           "  --degree N           the polynomial's degree (default 2)\n"
           "  --p0 P1,P2,...       start parameters (default: a guess from the data for the\n"
           "                       general models, ones otherwise)\n"
@@ -85,6 +90,7 @@ static int apply_flag(void *args, int flag, const char *value)
     case F_NIST: a->nist = value; return CLI_EXIT_OK;
     case F_DATA: a->data = value; return CLI_EXIT_OK;
     case F_MODEL: a->model = value; return CLI_EXIT_OK;
+    case F_MODEL_SOURCE: a->model_source = value; return CLI_EXIT_OK;
     case F_P0: a->p0 = value; return CLI_EXIT_OK;
     case F_ALGORITHM: a->algorithm = value; return CLI_EXIT_OK;
     case F_BACKEND: a->backend = value; return CLI_EXIT_OK;
@@ -110,10 +116,16 @@ static int check_args(const fit_args *a)
 {
     if ((a->nist == NULL) == (a->data == NULL))
         return cli_fail(CLI_EXIT_USAGE, "fit needs exactly one of --nist NAME and --data FILE");
-    if (a->data && a->model == NULL)
+    if (a->model_source && (a->nist || a->model))
+        return cli_fail(CLI_EXIT_USAGE, "--model-source goes with --data, without --model");
+    if (a->model_source && !a->p0)
+        return cli_fail(CLI_EXIT_USAGE,
+                        "--model-source needs --p0 P1,P2,... (the number of values is the "
+                        "model's n_params)");
+    if (a->data && a->model == NULL && a->model_source == NULL)
         return cli_fail(CLI_EXIT_USAGE,
                         "fit --data needs --model NAME (exponential, gaussian, logistic, "
-                        "polynomial or a NIST model)");
+                        "polynomial or a NIST model) or --model-source FILE.c");
     return -1;
 }
 
@@ -137,6 +149,7 @@ typedef struct fit_session {
     gpuopt_nist_dataset *nist;
     gpuopt_fit_model model;
     double *x, *y, *sigma, *p0;
+    char *model_text; /* --model-source's text */
     size_t n_data;
     const char *data_name;
     gpuopt_fit_result *result;
@@ -151,6 +164,7 @@ static void session_free(fit_session *s)
     free(s->y);
     free(s->sigma);
     free(s->p0);
+    free(s->model_text);
 }
 
 /* Parses "v1,v2,..." into a new array of exactly n values. */
@@ -317,11 +331,52 @@ static void guess_start(fit_session *s, const char *model)
     }
 }
 
+/* ------------------------------------------------------------------ model source */
+
+#define MODEL_SOURCE_MAX ((size_t)16 << 20)
+
+static int read_model_source(const char *path, char **text)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cli_fail(CLI_EXIT_USAGE, "--model-source: cannot open '%s': %s", path,
+                        strerror(errno));
+    char *t = malloc(MODEL_SOURCE_MAX + 1);
+    size_t n = t ? fread(t, 1, MODEL_SOURCE_MAX + 1, f) : 0;
+    int failed = !t || ferror(f);
+    fclose(f);
+    if (failed || n > MODEL_SOURCE_MAX || memchr(t, '\0', n)) {
+        free(t);
+        return cli_fail(CLI_EXIT_USAGE, "--model-source: cannot read '%s' as text of at most %zu "
+                        "bytes", path, MODEL_SOURCE_MAX);
+    }
+    t[n] = '\0';
+    *text = t;
+    return CLI_EXIT_OK;
+}
+
+static int open_model_source(const fit_args *a, fit_session *s)
+{
+    size_t n = 1;
+    for (const char *c = a->p0; *c; ++c)
+        n += *c == ',';
+    int rc = read_model_source(a->model_source, &s->model_text);
+    if (rc == CLI_EXIT_OK)
+        rc = parse_list("--p0", a->p0, n, &s->p0);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    gpuopt_status st = gpuopt_fit_model_source(&s->model, s->model_text, a->model_source, n);
+    return st ? cli_fail_status(st, gpuopt_last_error()) : CLI_EXIT_OK;
+}
+
 static int open_data(const fit_args *a, fit_session *s)
 {
     int rc = read_csv(a->data, s);
     if (rc != CLI_EXIT_OK)
         return rc;
+    s->data_name = a->data;
+    if (a->model_source)
+        return open_model_source(a, s);
     size_t n = !strcasecmp(a->model, "polynomial") ? a->degree + 1 : 0;
     if (a->degree_given && n == 0)
         return cli_fail(CLI_EXIT_USAGE, "--degree applies to --model polynomial only");
@@ -446,6 +501,14 @@ static void print_text(const fit_session *s, gpuopt_status stop)
     }
 }
 
+/* The exception to the one-line error rule: the compiler's log is shown as it is. */
+static int compile_failure(const char *msg)
+{
+    fflush(stdout);
+    fprintf(stderr, "gpuopt: %s%s", msg, msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+    return CLI_EXIT_USAGE;
+}
+
 static int run_fit(const fit_args *a, fit_session *s)
 {
     gpuopt_fit_data data = {.x = s->nist ? gpuopt_nist_x(s->nist) : s->x, .n_data = s->n_data,
@@ -464,6 +527,8 @@ static int run_fit(const fit_args *a, fit_session *s)
             return cli_fail_unknown(gpuopt_last_error(), "algorithm",
                                     a->algorithm ? a->algorithm : "", matches, close);
         }
+        if (st == GPUOPT_ERR_SOURCE_COMPILE) /* as `run --source`: the log as it is, exit 2 */
+            return compile_failure(gpuopt_last_error());
         return cli_fail_status(st, gpuopt_last_error());
     }
     if (a->json)

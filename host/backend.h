@@ -21,6 +21,7 @@ typedef struct gpuopt_backend gpuopt_backend;
 struct gpuopt_de_args;  /* src/algorithms/de.h */
 struct gpuopt_pso_args; /* src/algorithms/pso.h */
 struct gpuopt_cmaes_args; /* src/algorithms/cmaes_core.h */
+struct gpuopt_xnes_args;  /* src/algorithms/xnes.h */
 struct gpuopt_fd_args;  /* src/derivatives/fd.h */
 struct gpuopt_user_source; /* host/user_source.h */
 
@@ -151,6 +152,12 @@ typedef struct gpuopt_backend_ops {
      * doubles of scratch). Fallback: reads f and pbest_f of the range, then pso_remember. */
     gpuopt_status (*pso_best_update)(gpuopt_backend *b, const struct gpuopt_pso_args *a,
                                      size_t *index, double *value);
+    /* xNES (kernels/xnes.h, src/algorithms/xnes.h): the element steps around its matrix
+     * products; NULL: host fallbacks (host/backend_xnes.c). */
+    gpuopt_status (*xnes_bound)(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+    gpuopt_status (*xnes_weights)(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+    gpuopt_status (*xnes_exponent)(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+    gpuopt_status (*xnes_expm_scale)(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
 } gpuopt_backend_ops;
 
 struct gpuopt_backend {

@@ -34,7 +34,7 @@ static char *copy_text(const char *text, size_t n)
 }
 
 static gpuopt_user_source *new_entry(const char *text, size_t length, const char *name,
-                                     uint64_t hash)
+                                     uint64_t hash, const gpuopt_source_shape *shape)
 {
     gpuopt_user_source *s = calloc(1, sizeof *s);
     if (!s)
@@ -49,19 +49,36 @@ static gpuopt_user_source *new_entry(const char *text, size_t length, const char
     }
     s->length = length;
     s->hash = hash;
+    s->n_outputs = shape->n_outputs;
+    s->constant_bytes = shape->constant_bytes;
     return s;
 }
 
 const gpuopt_user_source *gpuopt_user_source_intern(const char *text, size_t length,
                                                     const char *name)
 {
+    const gpuopt_source_shape scalar = {0, 0};
+    return gpuopt_user_source_intern_shaped(text, length, name, &scalar);
+}
+
+static int same_entry(const gpuopt_user_source *s, const char *text, size_t length,
+                      const char *name, uint64_t hash, const gpuopt_source_shape *shape)
+{
+    return s->hash == hash && s->length == length && s->n_outputs == shape->n_outputs &&
+           s->constant_bytes == shape->constant_bytes && !strcmp(s->name, name) &&
+           !memcmp(s->text, text, length);
+}
+
+const gpuopt_user_source *gpuopt_user_source_intern_shaped(const char *text, size_t length,
+                                                           const char *name,
+                                                           const gpuopt_source_shape *shape)
+{
     uint64_t hash = fnv1a(fnv1a(0xcbf29ce484222325ull, name, strlen(name) + 1), text, length);
     pthread_mutex_lock(&intern_lock);
     gpuopt_user_source *s = interned;
-    while (s && !(s->hash == hash && s->length == length && !strcmp(s->name, name) &&
-                  !memcmp(s->text, text, length)))
+    while (s && !same_entry(s, text, length, name, hash, shape))
         s = s->next;
-    if (!s && (s = new_entry(text, length, name, hash)) != NULL) {
+    if (!s && (s = new_entry(text, length, name, hash, shape)) != NULL) {
         s->next = interned;
         interned = s;
     }
@@ -79,9 +96,11 @@ static const char prelude[] =
     "#pragma OPENCL FP_CONTRACT OFF\n"
     "#define GPUOPT_GLOBAL __global\n"
     "#define GPUOPT_FN inline\n"
+    "#define GPUOPT_CONSTANT __constant\n"
     "#elif defined(__CUDACC_RTC__) || defined(__CUDACC__)\n"
     "#define GPUOPT_GLOBAL\n"
     "#define GPUOPT_FN static __device__ inline\n"
+    "#define GPUOPT_CONSTANT __device__ const\n"
     "#ifndef INFINITY\n"
     "#define INFINITY __longlong_as_double(0x7ff0000000000000LL)\n"
     "#endif\n"
@@ -92,6 +111,7 @@ static const char prelude[] =
     "#include <math.h>\n"
     "#define GPUOPT_GLOBAL\n"
     "#define GPUOPT_FN static inline\n"
+    "#define GPUOPT_CONSTANT static const\n"
     "#endif\n"
     "#define GPUOPT_PI 3.14159265358979323846\n";
 
@@ -130,6 +150,49 @@ static const char *const entries[] = {
                    "}\n",
 };
 
+/* The entries of a multi-output source: output k of point i is residual(x_i, dim, k), one
+ * device thread per output; GPUOPT_N_OUTPUTS is defined before the user's text. */
+#define RESIDUAL_HEAD                                                                              \
+    "#line 1 \"<gpuopt residual entry>\"\n"                                                       \
+    "double residual(GPUOPT_GLOBAL const double *x, int dim, int k);\n"
+
+static const char *const residual_entries[] = {
+    [GPUOPT_SOURCE_C] =
+        RESIDUAL_HEAD "void " GPUOPT_SOURCE_HOST_ENTRY
+                      "(const double *X, long long lo, long long hi, int dim, double *out);\n"
+                      "void " GPUOPT_SOURCE_HOST_ENTRY
+                      "(const double *X, long long lo, long long hi, int dim, double *out)\n"
+                      "{\n"
+                      "    for (long long i = lo; i < hi; ++i)\n"
+                      "        for (int k = 0; k < GPUOPT_N_OUTPUTS; ++k)\n"
+                      "            out[i * GPUOPT_N_OUTPUTS + k] = "
+                      "residual(X + i * (long long)dim, dim, k);\n"
+                      "}\n",
+    [GPUOPT_SOURCE_OPENCL] =
+        RESIDUAL_HEAD "__kernel void " GPUOPT_SOURCE_KERNEL
+                      "(ulong n, int dim, __global const double *X, __global double *out)\n"
+                      "{\n"
+                      "    ulong g = get_global_id(0);\n"
+                      "    if (g < n) {\n"
+                      "        ulong i = g / (ulong)GPUOPT_N_OUTPUTS;\n"
+                      "        out[g] = residual(X + i * (ulong)dim, dim, "
+                      "(int)(g - i * (ulong)GPUOPT_N_OUTPUTS));\n"
+                      "    }\n"
+                      "}\n",
+    [GPUOPT_SOURCE_CUDA] =
+        RESIDUAL_HEAD "extern \"C\" __global__ void " GPUOPT_SOURCE_KERNEL
+                      "(unsigned long long n, int dim, const double *X, double *out)\n"
+                      "{\n"
+                      "    unsigned long long g = (unsigned long long)blockIdx.x * blockDim.x + "
+                      "threadIdx.x;\n"
+                      "    if (g < n) {\n"
+                      "        unsigned long long i = g / (unsigned long long)GPUOPT_N_OUTPUTS;\n"
+                      "        out[g] = residual(X + i * (unsigned long long)dim, dim, "
+                      "(int)(g - i * (unsigned long long)GPUOPT_N_OUTPUTS));\n"
+                      "    }\n"
+                      "}\n",
+};
+
 /* The name as a #line string: quotes, backslashes and control characters become '_'. */
 static void line_name(const char *name, char *out, size_t len)
 {
@@ -144,12 +207,16 @@ char *gpuopt_user_source_program(const gpuopt_user_source *s, gpuopt_source_dial
 {
     char name[512];
     line_name(s->name, name, sizeof name);
-    const char *entry = entries[dialect];
-    size_t n = sizeof prelude + strlen(name) + 16 + s->length + 1 + strlen(entry) + 1;
+    const char *entry = s->n_outputs ? residual_entries[dialect] : entries[dialect];
+    char outputs[64] = "";
+    if (s->n_outputs)
+        snprintf(outputs, sizeof outputs, "#define GPUOPT_N_OUTPUTS %zu\n", s->n_outputs);
+    size_t n = sizeof prelude + strlen(outputs) + strlen(name) + 16 + s->length + 1 +
+               strlen(entry) + 1;
     char *program = malloc(n);
     if (!program)
         return NULL;
-    int head = snprintf(program, n, "%s#line 1 \"%s\"\n", prelude, name);
+    int head = snprintf(program, n, "%s%s#line 1 \"%s\"\n", prelude, outputs, name);
     char *p = program + head;
     memcpy(p, s->text, s->length);
     p += s->length;

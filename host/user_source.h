@@ -6,7 +6,8 @@
  * evaluate op, builds the program returned by gpuopt_user_source_program() once per backend
  * instance (keeping the build in its own cache, keyed by the source pointer: sources are
  * interned and never freed, so the pointer identifies the text for the life of the process),
- * and launches the kernel GPUOPT_SOURCE_KERNEL(n, dim, X, out), one thread per point. A build
+ * and launches the kernel GPUOPT_SOURCE_KERNEL(n, dim, X, out), one thread per point (a
+ * multi-output source: n = points x n_outputs, one thread per output, into the raw buffer). A build
  * failure goes through gpuopt_user_source_fail(). */
 #ifndef GPUOPT_HOST_USER_SOURCE_H
 #define GPUOPT_HOST_USER_SOURCE_H
@@ -35,13 +36,29 @@ typedef struct gpuopt_user_source {
     char *text;
     size_t length;
     uint64_t hash;
+    size_t n_outputs;      /* 0: `criterion` (scalar); else `residual`, this many outputs */
+    size_t constant_bytes; /* data the text holds in GPUOPT_CONSTANT arrays (device limits) */
     struct gpuopt_user_source *next; /* the intern table */
     /* The host build, made once (host/user_source_cc.c, under its lock). */
     gpuopt_source_rows_fn host_rows;
     void *host_library; /* the dlopen handle, kept for the life of the process */
 } gpuopt_user_source;
 
-/* The entry for (text, name), made on first use: the same pair always gives the same entry,
+/* What a source defines: n_outputs 0 for `double criterion(x, dim)`, else
+ * `double residual(x, dim, k)` for 0 <= k < n_outputs (GPUOPT_N_OUTPUTS in the text); device
+ * programs then run one thread per output. constant_bytes: the size of the GPUOPT_CONSTANT
+ * data the text holds (checked against the device's constant memory). */
+typedef struct gpuopt_source_shape {
+    size_t n_outputs;
+    size_t constant_bytes;
+} gpuopt_source_shape;
+
+/* The entry for (text, name, shape), as gpuopt_user_source_intern. */
+const gpuopt_user_source *gpuopt_user_source_intern_shaped(const char *text, size_t length,
+                                                           const char *name,
+                                                           const gpuopt_source_shape *shape);
+
+/* The entry for (text, name) of a scalar criterion, made on first use: the same pair always gives the same entry,
  * which lives until the process ends. NULL when out of memory. Thread-safe. */
 const gpuopt_user_source *gpuopt_user_source_intern(const char *text, size_t length,
                                                     const char *name);

@@ -430,5 +430,7 @@ GPUOPT_KERNEL void gpuopt_k_sort_step(gpuopt_u64 n, gpuopt_u64 padded, gpuopt_u6
 
 /* The CMA-ES family's kernels (fill_normal and the cmaes_* ops). */
 #include "cmaes_entry.h"
+/* xNES (the xnes_* ops). */
+#include "xnes_entry.h"
 
 #endif /* GPUOPT_KERNELS_ENTRY_H */

@@ -3,6 +3,7 @@
  *  GPUOPT_GLOBAL   address-space qualifier of buffer pointers (__global in OpenCL C)
  *  GPUOPT_FN       a helper function callable from kernels (and host code under C/CUDA)
  *  GPUOPT_KERNEL   an entry point (only meaningful for OpenCL and CUDA)
+ *  GPUOPT_CONSTANT qualifier of a read-only array at file scope (__constant in OpenCL C)
  * Device compilers only (kernel entry points, kernels/entry.h):
  *  GPUOPT_THREAD_ID     global index of the calling thread (work-item), gpuopt_u64
  *  GPUOPT_LOCAL_ID      its index in its work-group (CUDA block), gpuopt_u32
@@ -22,6 +23,7 @@
 #define GPUOPT_GLOBAL __global
 #define GPUOPT_FN inline
 #define GPUOPT_KERNEL __kernel
+#define GPUOPT_CONSTANT __constant
 #define GPUOPT_THREAD_ID ((gpuopt_u64)get_global_id(0))
 #define GPUOPT_LOCAL_ID ((gpuopt_u32)get_local_id(0))
 #define GPUOPT_GROUP_ID ((gpuopt_u64)get_group_id(0))
@@ -35,6 +37,7 @@ typedef long gpuopt_i64;
 #define GPUOPT_GLOBAL
 #define GPUOPT_FN static __host__ __device__ inline
 #define GPUOPT_KERNEL extern "C" __global__
+#define GPUOPT_CONSTANT __device__ const
 #define GPUOPT_THREAD_ID ((gpuopt_u64)blockIdx.x * blockDim.x + threadIdx.x)
 #define GPUOPT_LOCAL_ID ((gpuopt_u32)threadIdx.x)
 #define GPUOPT_GROUP_ID ((gpuopt_u64)blockIdx.x)
@@ -50,6 +53,7 @@ typedef long long gpuopt_i64;
 #define GPUOPT_GLOBAL
 #define GPUOPT_FN static inline
 #define GPUOPT_KERNEL
+#define GPUOPT_CONSTANT static const
 typedef uint32_t gpuopt_u32;
 typedef uint64_t gpuopt_u64;
 typedef int64_t gpuopt_i64;

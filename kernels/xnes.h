@@ -64,4 +64,70 @@ GPUOPT_FN double gpuopt_xnes_half_exp_scaled(double v, double eigenvalue)
     return v * exp(0.5 * eigenvalue);
 }
 
+/* ---------------------------------------------------- the generation's element steps
+ * (the xnes_* backend ops: host/cpu/cpu_xnes.c, kernels/xnes_entry.h) */
+
+/* |x_0 - mean|^2 in coordinate order: pagmo's dx (squared) of the generation, before clipping. */
+GPUOPT_FN double gpuopt_xnes_step_norm2(gpuopt_u64 dim, const GPUOPT_GLOBAL double *x,
+                                        const GPUOPT_GLOBAL double *mean)
+{
+    double norm2 = 0.0;
+    for (gpuopt_u64 j = 0; j < dim; ++j)
+        norm2 += (x[j] - mean[j]) * (x[j] - mean[j]);
+    return norm2;
+}
+
+/* Element e = i * dim + j of the population clipped to the box. */
+GPUOPT_FN void gpuopt_xnes_clip_elem(gpuopt_u64 e, gpuopt_u64 dim, const GPUOPT_GLOBAL double *lower,
+                                     const GPUOPT_GLOBAL double *upper, GPUOPT_GLOBAL double *x)
+{
+    gpuopt_u64 j = e % dim;
+    x[e] = gpuopt_xnes_clip(x[e], lower[j], upper[j]);
+}
+
+/* Element (r, j) of W: row idx[r] (the individual of rank r) = u_r z_(idx[r]). */
+GPUOPT_FN void gpuopt_xnes_weight_elem(gpuopt_u64 r, gpuopt_u64 j, gpuopt_u64 dim,
+                                       const GPUOPT_GLOBAL gpuopt_u32 *idx,
+                                       const GPUOPT_GLOBAL double *util,
+                                       const GPUOPT_GLOBAL double *z, GPUOPT_GLOBAL double *w)
+{
+    gpuopt_u64 i = idx[r];
+    w[i * dim + j] = gpuopt_xnes_weighted(z[i * dim + j], util[r]);
+}
+
+/* tr(G - (sum u) I) in index order, G = Z^T W (dim x dim). */
+GPUOPT_FN double gpuopt_xnes_trace(gpuopt_u64 dim, double utility_sum,
+                                   const GPUOPT_GLOBAL double *g)
+{
+    double tr = 0.0;
+    for (gpuopt_u64 i = 0; i < dim; ++i)
+        tr += g[i * dim + i] - utility_sum;
+    return tr;
+}
+
+/* Element (i, j) of dA = 1/2 (eta_sigma tr/d I + eta_b (G' - tr/d I)), G' = sym(G) - (sum u) I,
+ * mean_diag = tr / d (out of place: reads g, writes da). */
+GPUOPT_FN void gpuopt_xnes_exponent_elem(gpuopt_u64 i, gpuopt_u64 j, gpuopt_u64 dim,
+                                         double utility_sum, double eta_sigma, double eta_b,
+                                         double mean_diag, const GPUOPT_GLOBAL double *g,
+                                         GPUOPT_GLOBAL double *da)
+{
+    if (i == j) {
+        double gii = g[i * dim + i] - utility_sum;
+        da[i * dim + j] = 0.5 * (eta_sigma * mean_diag + eta_b * (gii - mean_diag));
+    } else {
+        double sym = 0.5 * (g[i * dim + j] + g[j * dim + i]);
+        da[i * dim + j] = 0.5 * eta_b * sym;
+    }
+}
+
+/* Element (i, j) of V e^{L/2}: the eigenvectors (columns of v) scaled (out of place). */
+GPUOPT_FN void gpuopt_xnes_expm_scale_elem(gpuopt_u64 i, gpuopt_u64 j, gpuopt_u64 dim,
+                                           const GPUOPT_GLOBAL double *v,
+                                           const GPUOPT_GLOBAL double *eig,
+                                           GPUOPT_GLOBAL double *out)
+{
+    out[i * dim + j] = gpuopt_xnes_half_exp_scaled(v[i * dim + j], eig[j]);
+}
+
 #endif /* GPUOPT_KERNELS_XNES_H */

@@ -6,6 +6,7 @@
 #include "core.h"
 #include "gpuopt/user_criteria.h"
 #include "host/user_source.h"
+#include "source_outputs.h"
 
 #define SOURCE_MAX_BYTES ((size_t)16 << 20)
 
@@ -30,6 +31,13 @@ static void reset_target(gpuopt_problem *p, gpuopt_criterion_kind kind, size_t n
     p->has_criterion = 1;
 }
 
+/* The problem's name: the label's last path component. */
+static void name_problem(gpuopt_problem *p, const char *label)
+{
+    const char *base = strrchr(label, '/');
+    snprintf(p->name, sizeof p->name, "%s", base ? base + 1 : label);
+}
+
 gpuopt_status gpuopt_problem_set_source_criterion(gpuopt_problem *p, const char *source,
                                                   const char *name)
 {
@@ -47,9 +55,60 @@ gpuopt_status gpuopt_problem_set_source_criterion(gpuopt_problem *p, const char 
         return gpuopt_set_error(p->errmsg, GPUOPT_ERR_OUT_OF_MEMORY, "out of memory");
     reset_target(p, GPUOPT_CRITERION_SCALAR, 1, gpuopt_user_source_batch_fn);
     p->target.source = s;
-    const char *base = strrchr(label, '/');
-    snprintf(p->name, sizeof p->name, "%s", base ? base + 1 : label);
+    name_problem(p, label);
     return GPUOPT_SUCCESS;
+}
+
+static gpuopt_status check_outputs_kind(gpuopt_problem *p, gpuopt_criterion_kind kind,
+                                        size_t n_outputs)
+{
+    if (kind != GPUOPT_CRITERION_LEAST_SQUARES && kind != GPUOPT_CRITERION_LIKELIHOOD)
+        return gpuopt_set_error(p->errmsg, GPUOPT_ERR_INVALID_ARGUMENT,
+                                "a residual source takes kind least squares (%d) or likelihood "
+                                "(%d); got %d",
+                                (int)GPUOPT_CRITERION_LEAST_SQUARES,
+                                (int)GPUOPT_CRITERION_LIKELIHOOD, (int)kind);
+    if (n_outputs == 0 || n_outputs > (size_t)2147483647)
+        return gpuopt_set_error(p->errmsg, GPUOPT_ERR_INVALID_ARGUMENT,
+                                "n_outputs of a residual source must be in [1, 2147483647]; "
+                                "got %zu",
+                                n_outputs);
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_problem_set_source_outputs_shaped(gpuopt_problem *p,
+                                                       gpuopt_criterion_kind kind,
+                                                       const char *source, const char *name,
+                                                       const gpuopt_source_shape *shape)
+{
+    if (!p)
+        return null_problem();
+    if (!source)
+        return gpuopt_set_error(p->errmsg, GPUOPT_ERR_NULL_POINTER, "residual source is NULL");
+    gpuopt_status st = check_outputs_kind(p, kind, shape->n_outputs);
+    if (st != GPUOPT_SUCCESS)
+        return st;
+    if (p->dim > (size_t)2147483647)
+        return gpuopt_set_error(p->errmsg, GPUOPT_ERR_BAD_DIMENSION,
+                                "a source criterion takes an int dimension; %zu is too large",
+                                p->dim);
+    const char *label = name && name[0] ? name : "residual";
+    const gpuopt_user_source *s =
+        gpuopt_user_source_intern_shaped(source, strlen(source), label, shape);
+    if (!s)
+        return gpuopt_set_error(p->errmsg, GPUOPT_ERR_OUT_OF_MEMORY, "out of memory");
+    reset_target(p, kind, shape->n_outputs, gpuopt_user_source_batch_fn);
+    p->target.source = s;
+    name_problem(p, label);
+    return GPUOPT_SUCCESS;
+}
+
+gpuopt_status gpuopt_problem_set_source_outputs(gpuopt_problem *p, gpuopt_criterion_kind kind,
+                                                size_t n_outputs, const char *source,
+                                                const char *name)
+{
+    const gpuopt_source_shape shape = {n_outputs, 0};
+    return gpuopt_problem_set_source_outputs_shaped(p, kind, source, name, &shape);
 }
 
 gpuopt_status gpuopt_problem_set_source_file(gpuopt_problem *p, const char *path)
@@ -88,20 +147,24 @@ gpuopt_status gpuopt_problem_set_source_file(gpuopt_problem *p, const char *path
 /* Evaluates the start point on the context's backend: the backend builds the source. */
 static gpuopt_status evaluate_start(gpuopt_problem *p, gpuopt_backend *b, double *value)
 {
-    gpuopt_dptr X = NULL, f = NULL;
+    gpuopt_dptr X = NULL, f = NULL, raw = NULL;
     gpuopt_status st = b->ops->alloc(b, p->dim * sizeof(double), &X);
     if (st == GPUOPT_SUCCESS)
         st = b->ops->alloc(b, sizeof(double), &f);
     if (st == GPUOPT_SUCCESS)
+        st = b->ops->alloc(b, p->target.n_outputs * sizeof(double), &raw);
+    if (st == GPUOPT_SUCCESS)
         st = b->ops->write(b, X, 0, p->x0, p->dim * sizeof(double));
     if (st == GPUOPT_SUCCESS)
-        st = b->ops->evaluate(b, &p->target, X, 1, f, f);
+        st = b->ops->evaluate(b, &p->target, X, 1, raw, f);
     if (st == GPUOPT_SUCCESS)
         st = b->ops->read(b, value, f, 0, sizeof(double));
     if (X)
         b->ops->release(b, X);
     if (f)
         b->ops->release(b, f);
+    if (raw)
+        b->ops->release(b, raw);
     return st;
 }
 

@@ -28,10 +28,12 @@ static const exception_row EXCEPTIONS[] = {
     {"pounders", "mw_bard_3_15_x10", "converges to Bard's local minimum f = 17.43"},
     {"pounders", "mw_chebyquad_11_11",
      "stops on the default gradient tolerance (delta ||g||, estimagic's rule) at gap 1.7e-2; "
-     "with the gradient tolerances at 0 it reaches 1.6e-6 in 263 evaluations"},
+     "with the gradient tolerances at 0 it reaches 1.6e-6 in 263 evaluations (estimagic 0.4.6 "
+     "takes another path, radius growth rule: 1.8e-5 in 167, dfo_reference.txt)"},
     {"pounders", "mw_osborne1_5_33",
-     "stalls at gap 0.31 (0.25 with the whole budget): open, the model or the radius "
-     "management needs work here"},
+     "gap 6.3e-3 at the budget: the decay rates x4, x5 (~0.01) are badly scaled for the round "
+     "trust region (J's singular values 764 to 0.009); estimagic 0.4.6 stalls at 0.29 (0.15 "
+     "with the whole budget, dfo_reference.txt)"},
     {NULL, NULL, NULL},
 };
 

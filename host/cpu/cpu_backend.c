@@ -15,6 +15,7 @@
 #include "../host_eval.h"
 #include "cpu_fd.h"
 #include "cpu_cmaes.h"
+#include "cpu_xnes.h"
 #include "cpu_popops.h"
 
 static int cpu_cores(void)
@@ -308,6 +309,10 @@ const gpuopt_backend_ops gpuopt_backend_cpu = {
     .de_trial_evaluate = gpuopt_cpu_de_trial_evaluate,
     .pso_move_evaluate = gpuopt_cpu_pso_move_evaluate,
     .pso_best_update = gpuopt_cpu_pso_best_update,
+    .xnes_bound = gpuopt_cpu_xnes_bound,
+    .xnes_weights = gpuopt_cpu_xnes_weights,
+    .xnes_exponent = gpuopt_cpu_xnes_exponent,
+    .xnes_expm_scale = gpuopt_cpu_xnes_expm_scale,
 };
 
 /* The CPU backend's thread count: 0 means all cores. */

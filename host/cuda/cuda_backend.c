@@ -398,4 +398,8 @@ const gpuopt_backend_ops gpuopt_backend_cuda = {
     .cmaes_measure = gpuopt_cuda_cmaes_measure,
     .fd_points = gpuopt_cuda_fd_points,
     .fd_combine = gpuopt_cuda_fd_combine,
+    .xnes_bound = gpuopt_cuda_xnes_bound,
+    .xnes_weights = gpuopt_cuda_xnes_weights,
+    .xnes_exponent = gpuopt_cuda_xnes_exponent,
+    .xnes_expm_scale = gpuopt_cuda_xnes_expm_scale,
 };

@@ -88,7 +88,7 @@ gpuopt_status gpuopt_cuda_evaluate(gpuopt_backend *b, const gpuopt_eval_target *
     if (t->builtin_id >= 0)
         return cu_eval_builtin(b, t, X, n, raw, f);
     if (t->source)
-        return gpuopt_cuda_eval_source(b, &cu_of(b)->sources, t, X, n, f);
+        return gpuopt_cuda_eval_source(b, &cu_of(b)->sources, t, X, n, raw, f);
     if (!t->batch_fn && !t->point_fn && !t->device_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
     if (!raw)

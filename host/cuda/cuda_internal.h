@@ -126,6 +126,11 @@ gpuopt_status gpuopt_cuda_cmaes_paths(gpuopt_backend *b, const struct gpuopt_cma
 gpuopt_status gpuopt_cuda_cmaes_diag_update(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
 gpuopt_status gpuopt_cuda_cmaes_eigen_finish(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
 gpuopt_status gpuopt_cuda_cmaes_measure(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+/* xNES (cuda_xnes.c). */
+gpuopt_status gpuopt_cuda_xnes_bound(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+gpuopt_status gpuopt_cuda_xnes_weights(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+gpuopt_status gpuopt_cuda_xnes_exponent(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+gpuopt_status gpuopt_cuda_xnes_expm_scale(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
 gpuopt_status gpuopt_cuda_fd_combine(gpuopt_backend *b, const struct gpuopt_fd_args *a);
 gpuopt_status gpuopt_cuda_dgemm(gpuopt_backend *b, int trans_a, int trans_b, size_t m, size_t n,
                                 size_t k, double alpha, gpuopt_dptr A, size_t a_offset,

@@ -332,3 +332,43 @@ cudaError_t gpuopt_cuda_k_cmaes_measure(gpuopt_cuda_launch l, u64 dim, int separ
     GPUOPT_CUDA_LAUNCH(gpuopt_k_cmaes_measure, l, dim, separable, axis, sigma, C, pc, mean, lower,
                        upper, d, BD, out);
 }
+
+/* ------------------------------------------------------------------ xNES (kernels/xnes_entry.h) */
+
+cudaError_t gpuopt_cuda_k_xnes_step_norm(gpuopt_cuda_launch l, u64 dim, const double *x,
+                                         const double *mean, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_xnes_step_norm, l, dim, x, mean, out);
+}
+
+cudaError_t gpuopt_cuda_k_xnes_clip(gpuopt_cuda_launch l, u64 count, u64 dim, const double *lower,
+                                    const double *upper, double *x)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_xnes_clip, l, count, dim, lower, upper, x);
+}
+
+cudaError_t gpuopt_cuda_k_xnes_weights(gpuopt_cuda_launch l, u64 lambda, u64 dim,
+                                       const unsigned *idx, const double *util, const double *z,
+                                       double *w)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_xnes_weights, l, lambda, dim, idx, util, z, w);
+}
+
+cudaError_t gpuopt_cuda_k_xnes_trace(gpuopt_cuda_launch l, u64 dim, double utility_sum,
+                                     const double *g, double *out)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_xnes_trace, l, dim, utility_sum, g, out);
+}
+
+cudaError_t gpuopt_cuda_k_xnes_exponent(gpuopt_cuda_launch l, u64 dim, double utility_sum,
+                                        double eta_sigma, double eta_b, const double *out,
+                                        const double *g, double *da)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_xnes_exponent, l, dim, utility_sum, eta_sigma, eta_b, out, g, da);
+}
+
+cudaError_t gpuopt_cuda_k_xnes_expm_scale(gpuopt_cuda_launch l, u64 dim, const double *v,
+                                          const double *eig, double *scaled)
+{
+    GPUOPT_CUDA_LAUNCH(gpuopt_k_xnes_expm_scale, l, dim, v, eig, scaled);
+}

@@ -165,6 +165,24 @@ cudaError_t gpuopt_cuda_k_cmaes_measure(gpuopt_cuda_launch l, gpuopt_cuda_u64 di
                                         const double *upper, const double *d, const double *BD,
                                         double *out);
 
+/* xNES (kernels/xnes_entry.h): per element as there; step_norm and trace run on thread 0 and
+ * write their result to out[0] (exponent reads the trace from there). */
+cudaError_t gpuopt_cuda_k_xnes_step_norm(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                         const double *x, const double *mean, double *out);
+cudaError_t gpuopt_cuda_k_xnes_clip(gpuopt_cuda_launch l, gpuopt_cuda_u64 count,
+                                    gpuopt_cuda_u64 dim, const double *lower, const double *upper,
+                                    double *x);
+cudaError_t gpuopt_cuda_k_xnes_weights(gpuopt_cuda_launch l, gpuopt_cuda_u64 lambda,
+                                       gpuopt_cuda_u64 dim, const unsigned *idx,
+                                       const double *util, const double *z, double *w);
+cudaError_t gpuopt_cuda_k_xnes_trace(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                     double utility_sum, const double *g, double *out);
+cudaError_t gpuopt_cuda_k_xnes_exponent(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                        double utility_sum, double eta_sigma, double eta_b,
+                                        const double *out, const double *g, double *da);
+cudaError_t gpuopt_cuda_k_xnes_expm_scale(gpuopt_cuda_launch l, gpuopt_cuda_u64 dim,
+                                          const double *v, const double *eig, double *scaled);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
  * user's functions device code by default) and loaded as a runtime library, once per backend
  * instance and source; device batch callbacks given the device pointers and the stream. */
 #include <nvrtc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,26 +223,35 @@ static dim3 dim3_of(unsigned x)
 
 gpuopt_status gpuopt_cuda_eval_source(gpuopt_backend *b, gpuopt_cuda_sources **sources,
                                       const gpuopt_eval_target *t, gpuopt_dptr X, size_t n,
-                                      gpuopt_dptr f)
+                                      gpuopt_dptr raw, gpuopt_dptr f)
 {
+    size_t outputs = t->source->n_outputs;
+    if (outputs && !raw)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
+    if (outputs && n > SIZE_MAX / outputs)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                   "evaluate: %zu points x %zu outputs are too many", n, outputs);
+    size_t items = outputs ? n * outputs : n;
     struct gpuopt_cuda_sources *e = NULL;
     gpuopt_status st = gpuopt_cuda_enter(b);
     if (st == GPUOPT_SUCCESS)
         st = find_build(b, sources, t->source, &e);
     gpuopt_cuda_launch l;
     if (st == GPUOPT_SUCCESS)
-        st = gpuopt_cuda_grid(b, GPUOPT_SOURCE_KERNEL, n, 0, &l);
+        st = gpuopt_cuda_grid(b, GPUOPT_SOURCE_KERNEL, items, 0, &l);
     if (st != GPUOPT_SUCCESS)
         return st;
-    unsigned long long count = n;
+    unsigned long long count = items;
     int dim = (int)t->dim;
     const double *x = X;
-    double *out = f;
+    double *out = outputs ? raw : f;
     void *args[] = {&count, &dim, &x, &out};
     (void)cudaGetLastError(); /* the result below is this launch's */
     cudaError_t err = cudaLaunchKernel((const void *)e->kernel, dim3_of(l.blocks),
                                        dim3_of(l.threads), args, 0, l.stream);
-    return gpuopt_cuda_launched(b, err, GPUOPT_SOURCE_KERNEL);
+    st = gpuopt_cuda_launched(b, err, GPUOPT_SOURCE_KERNEL);
+    return st == GPUOPT_SUCCESS && outputs ? gpuopt_cuda_aggregate(b, t->kind, raw, n, outputs, f)
+                                           : st;
 }
 
 gpuopt_status gpuopt_cuda_eval_device_fn(gpuopt_backend *b, const gpuopt_eval_target *t,

@@ -27,11 +27,13 @@ gpuopt_status gpuopt_cuda_compile_source(const gpuopt_user_source *s, int arch, 
                                          size_t *size, char **log);
 
 /* f[i] = criterion(X + i * dim) for the n points of X, on the instance's stream, with the
- * build of t->source for its device (made on first use and kept in *sources). A compile error
- * goes through gpuopt_user_source_fail (GPUOPT_ERR_SOURCE_COMPILE, the log in b's error). */
+ * build of t->source for its device (made on first use and kept in *sources); a multi-output
+ * source writes raw[i * n_outputs + k] = residual(X + i * dim, dim, k), aggregated into f on
+ * the device. A compile error goes through gpuopt_user_source_fail (GPUOPT_ERR_SOURCE_COMPILE,
+ * the log in b's error). */
 gpuopt_status gpuopt_cuda_eval_source(gpuopt_backend *b, gpuopt_cuda_sources **sources,
                                       const gpuopt_eval_target *t, gpuopt_dptr X, size_t n,
-                                      gpuopt_dptr f);
+                                      gpuopt_dptr raw, gpuopt_dptr f);
 
 /* The device batch callback with the batch's device pointers, the instance's stream and device;
  * then the aggregation of raw into f on the device. */

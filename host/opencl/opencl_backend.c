@@ -405,4 +405,8 @@ const gpuopt_backend_ops gpuopt_backend_opencl = {
     .cmaes_diag_update = gpuopt_opencl_cmaes_diag_update,
     .cmaes_eigen_finish = gpuopt_opencl_cmaes_eigen_finish,
     .cmaes_measure = gpuopt_opencl_cmaes_measure,
+    .xnes_bound = gpuopt_opencl_xnes_bound,
+    .xnes_weights = gpuopt_opencl_xnes_weights,
+    .xnes_exponent = gpuopt_opencl_xnes_exponent,
+    .xnes_expm_scale = gpuopt_opencl_xnes_expm_scale,
 };

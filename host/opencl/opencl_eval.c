@@ -73,7 +73,7 @@ gpuopt_status gpuopt_opencl_evaluate(gpuopt_backend *b, const gpuopt_eval_target
         return gpuopt_opencl_launch(b, OCL_K_EVAL_BUILTIN, n, 0, args, OCL_NARGS(args));
     }
     if (t->source)
-        return gpuopt_opencl_eval_source(b, t, X, n, f);
+        return gpuopt_opencl_eval_source(b, t, X, n, raw, f);
     if (!t->batch_fn && !t->point_fn && !t->device_fn)
         return gpuopt_backend_fail(b, GPUOPT_ERR_NO_CRITERION, "the problem has no criterion");
     if (!raw)

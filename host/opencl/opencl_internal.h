@@ -46,6 +46,12 @@ typedef enum ocl_kernel_id {
     OCL_K_CMAES_BD,
     OCL_K_CMAES_AXES,
     OCL_K_CMAES_MEASURE,
+    OCL_K_XNES_STEP_NORM, /* kernels/xnes_entry.h */
+    OCL_K_XNES_CLIP,
+    OCL_K_XNES_WEIGHTS,
+    OCL_K_XNES_TRACE,
+    OCL_K_XNES_EXPONENT,
+    OCL_K_XNES_EXPM_SCALE,
     OCL_K_COUNT
 } ocl_kernel_id;
 
@@ -116,13 +122,15 @@ gpuopt_status gpuopt_opencl_launch_kernel(gpuopt_backend *b, cl_kernel kernel, c
 /* User criteria (opencl_source.c): a source criterion built once per instance and source, run
  * as one kernel; a device batch callback given the batch's cl_mem buffers and the queue. */
 gpuopt_status gpuopt_opencl_eval_source(gpuopt_backend *b, const gpuopt_eval_target *t,
-                                        gpuopt_dptr X, size_t n, gpuopt_dptr f);
+                                        gpuopt_dptr X, size_t n, gpuopt_dptr raw, gpuopt_dptr f);
 gpuopt_status gpuopt_opencl_eval_device_fn(gpuopt_backend *b, const gpuopt_eval_target *t,
                                            gpuopt_dptr X, size_t n, gpuopt_dptr raw,
                                            gpuopt_dptr f);
 void gpuopt_opencl_release_sources(ocl_impl *o);
 /* How many source programs the instance has built and keeps (for tests). */
 size_t gpuopt_opencl_source_builds(gpuopt_backend *b);
+/* The device's CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE in bytes (0 when the query fails). */
+size_t gpuopt_opencl_constant_limit(gpuopt_backend *b);
 
 /* Ops implemented in the other files. */
 gpuopt_status gpuopt_opencl_evaluate(gpuopt_backend *b, const gpuopt_eval_target *t,
@@ -158,6 +166,11 @@ gpuopt_status gpuopt_opencl_cmaes_diag_update(gpuopt_backend *b,
 gpuopt_status gpuopt_opencl_cmaes_eigen_finish(gpuopt_backend *b,
                                                const struct gpuopt_cmaes_args *a);
 gpuopt_status gpuopt_opencl_cmaes_measure(gpuopt_backend *b, const struct gpuopt_cmaes_args *a);
+/* xNES (opencl_xnes.c). */
+gpuopt_status gpuopt_opencl_xnes_bound(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+gpuopt_status gpuopt_opencl_xnes_weights(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+gpuopt_status gpuopt_opencl_xnes_exponent(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
+gpuopt_status gpuopt_opencl_xnes_expm_scale(gpuopt_backend *b, const struct gpuopt_xnes_args *a);
 
 /* Memory ops (opencl_backend.c), used by the other files too. */
 gpuopt_status gpuopt_opencl_alloc(gpuopt_backend *b, size_t bytes, gpuopt_dptr *out);

@@ -50,6 +50,12 @@ static const char *const ocl_kernel_names[OCL_K_COUNT] = {
     [OCL_K_CMAES_BD] = "cmaes_bd",
     [OCL_K_CMAES_AXES] = "cmaes_axes",
     [OCL_K_CMAES_MEASURE] = "cmaes_measure",
+    [OCL_K_XNES_STEP_NORM] = "xnes_step_norm",
+    [OCL_K_XNES_CLIP] = "xnes_clip",
+    [OCL_K_XNES_WEIGHTS] = "xnes_weights",
+    [OCL_K_XNES_TRACE] = "xnes_trace",
+    [OCL_K_XNES_EXPONENT] = "xnes_exponent",
+    [OCL_K_XNES_EXPM_SCALE] = "xnes_expm_scale",
 };
 
 const char *gpuopt_opencl_kernel_name(ocl_kernel_id k)

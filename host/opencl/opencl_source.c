@@ -1,6 +1,7 @@
 /* User criteria on the OpenCL device: source criteria built into their own program (once per
  * backend instance and source, kept in the instance's cache) and run as one kernel, one thread
  * per point; device batch callbacks given the batch's cl_mem buffers and the queue. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -75,9 +76,40 @@ static gpuopt_status make_kernel(gpuopt_backend *b, ocl_source_build *e)
     return GPUOPT_SUCCESS;
 }
 
+size_t gpuopt_opencl_constant_limit(gpuopt_backend *b)
+{
+    cl_ulong limit = 0;
+    if (clGetDeviceInfo(ocl_of(b)->device, CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE, sizeof limit,
+                        &limit, NULL) != CL_SUCCESS)
+        return 0;
+    return limit > SIZE_MAX ? SIZE_MAX : (size_t)limit;
+}
+
+/* Data in __constant arrays must fit the device's constant memory. */
+static gpuopt_status check_constant_memory(gpuopt_backend *b, const gpuopt_user_source *s)
+{
+    cl_ulong limit = 0;
+    if (!s->constant_bytes)
+        return GPUOPT_SUCCESS;
+    cl_int err = clGetDeviceInfo(ocl_of(b)->device, CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE,
+                                 sizeof limit, &limit, NULL);
+    if (err != CL_SUCCESS)
+        return gpuopt_opencl_fail(b, err, "clGetDeviceInfo", "CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE");
+    if ((cl_ulong)s->constant_bytes <= limit)
+        return GPUOPT_SUCCESS;
+    return gpuopt_backend_fail(b, GPUOPT_ERR_UNSUPPORTED,
+                               "source '%s' holds %zu bytes of __constant data, more than this "
+                               "OpenCL device's constant memory (CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE "
+                               "= %llu bytes); use fewer data points or the cpu or cuda backend",
+                               s->name, s->constant_bytes, (unsigned long long)limit);
+}
+
 static gpuopt_status build(gpuopt_backend *b, const gpuopt_user_source *s, ocl_source_build *e)
 {
     ocl_impl *o = ocl_of(b);
+    gpuopt_status st = check_constant_memory(b, s);
+    if (st != GPUOPT_SUCCESS)
+        return st;
     size_t len = 0;
     char *text = gpuopt_user_source_program(s, GPUOPT_SOURCE_OPENCL, &len);
     if (!text)
@@ -119,13 +151,33 @@ static gpuopt_status find_build(gpuopt_backend *b, const gpuopt_user_source *s,
     return GPUOPT_SUCCESS;
 }
 
+/* A multi-output source: one thread per output into raw, then the aggregation into f. */
+static gpuopt_status eval_outputs(gpuopt_backend *b, const gpuopt_eval_target *t,
+                                  const ocl_source_build *e, gpuopt_dptr X, size_t n,
+                                  gpuopt_dptr raw, gpuopt_dptr f)
+{
+    size_t outputs = t->source->n_outputs;
+    if (!raw)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_NULL_POINTER, "evaluate: NULL raw buffer");
+    if (n > SIZE_MAX / outputs)
+        return gpuopt_backend_fail(b, GPUOPT_ERR_INVALID_ARGUMENT,
+                                   "evaluate: %zu points x %zu outputs are too many", n, outputs);
+    size_t items = n * outputs;
+    ocl_arg args[] = {OCL_U64(items), OCL_INT(t->dim), OCL_MEM(X), OCL_MEM(raw)};
+    gpuopt_status st = gpuopt_opencl_launch_kernel(b, e->kernel, GPUOPT_SOURCE_KERNEL, items,
+                                                   e->group, args, OCL_NARGS(args));
+    return st == GPUOPT_SUCCESS ? gpuopt_opencl_aggregate(b, t->kind, raw, n, outputs, f) : st;
+}
+
 gpuopt_status gpuopt_opencl_eval_source(gpuopt_backend *b, const gpuopt_eval_target *t,
-                                        gpuopt_dptr X, size_t n, gpuopt_dptr f)
+                                        gpuopt_dptr X, size_t n, gpuopt_dptr raw, gpuopt_dptr f)
 {
     ocl_source_build *e = NULL;
     gpuopt_status st = find_build(b, t->source, &e);
     if (st != GPUOPT_SUCCESS)
         return st;
+    if (t->source->n_outputs)
+        return eval_outputs(b, t, e, X, n, raw, f);
     ocl_arg args[] = {OCL_U64(n), OCL_INT(t->dim), OCL_MEM(X), OCL_MEM(f)};
     return gpuopt_opencl_launch_kernel(b, e->kernel, GPUOPT_SOURCE_KERNEL, n, e->group, args,
                                        OCL_NARGS(args));

@@ -40,12 +40,23 @@ typedef int (*gpuopt_model_fn)(const double *params, size_t n_params, const doub
 
 typedef struct gpuopt_fit_model {
     size_t n_params;
-    gpuopt_model_batch_fn batch; /* set exactly one of batch and point */
+    gpuopt_model_batch_fn batch; /* set exactly one of batch, point and source */
     gpuopt_model_fn point;
     void *user;
     unsigned flags;   /* GPUOPT_CALLBACK_THREAD_SAFE: the CPU backend may call it from threads */
     const char *name; /* for messages and results; NULL: "model" */
+    const char *source; /* model source text (gpuopt_fit_model_source), or NULL */
 } gpuopt_fit_model;
+
+/* A model given as source text defining
+ *     double model(GPUOPT_GLOBAL const double *p, int n_params, double x)
+ * (one data point x; data with x_dim 1). gpuopt_curve_fit writes the residual source with the
+ * data embedded as GPUOPT_CONSTANT arrays (gpuopt/user_criteria.h, docs/fitting.md) and every
+ * evaluation runs on the context's backend (cpu: the system C compiler; OpenCL; CUDA). Compile
+ * errors return GPUOPT_ERR_SOURCE_COMPILE with the compiler's log naming `name` (NULL: "model")
+ * and the lines of `source`. Fills *model (the text is not copied: it must outlive the fit). */
+gpuopt_status gpuopt_fit_model_source(gpuopt_fit_model *model, const char *source,
+                                      const char *name, size_t n_params);
 
 /* A built-in model by name (case-insensitive): exponential a*exp(-b*x)+c, gaussian
  * a*exp(-(x-mu)^2/(2*s^2)), logistic L/(1+exp(-k*(x-x0))), polynomial (n_params = degree + 1

@@ -30,6 +30,17 @@ extern "C" {
  * The text is copied. */
 gpuopt_status gpuopt_problem_set_source_criterion(gpuopt_problem *p, const char *source,
                                                   const char *name);
+/* Sets a multi-output criterion (kind GPUOPT_CRITERION_LEAST_SQUARES or
+ * GPUOPT_CRITERION_LIKELIHOOD) given as source text defining
+ *        double residual(GPUOPT_GLOBAL const double *x, int dim, int k)
+ * for output k, 0 <= k < n_outputs (n_outputs <= INT_MAX; the text may use GPUOPT_N_OUTPUTS).
+ * Every backend evaluates the n_points x n_outputs outputs (one device thread per output) and
+ * aggregates them as for gpuopt_problem_set_batch_criterion. Prelude, #line and compilation as
+ * for gpuopt_problem_set_source_criterion (NULL name: "residual"). */
+gpuopt_status gpuopt_problem_set_source_outputs(gpuopt_problem *p, gpuopt_criterion_kind kind,
+                                                size_t n_outputs, const char *source,
+                                                const char *name);
+
 /* The same, reading the source from a file (messages name the file as given).
  * GPUOPT_ERR_IO when it cannot be read. */
 gpuopt_status gpuopt_problem_set_source_file(gpuopt_problem *p, const char *path);

@@ -10,7 +10,8 @@
  * ||r||^2 / 2 has gradient g = sum r_k l_k and Hessian sum l_k l_k' + r_k S_k; its trust-region
  * subproblem is solved over the unit box intersected with the bounds (bntr) or the unit ball
  * (gqtpar, then cut back to the bounds). The step is accepted when rho = (f_acc - f_new) / (model
- * decrease) >= threshold_very_successful, or > threshold_successful with a valid model.
+ * decrease) >= threshold_very_successful, or > threshold_successful with a valid model. Points
+ * whose values are outliers (is_outlier) are never chosen for a model.
  *
  * Batches: the n + 1 start points and the geometry points are evaluated as one batch each; the
  * residuals come back as raw outputs. The history is a ring of the most recent points (plus the
@@ -33,12 +34,14 @@ enum pd_solver { PD_BNTR = 1, PD_GQTPAR = 2 };
 typedef struct pd_state {
     int phase, geometry_stage; /* stage 1: before the radius update; 2: after it */
     int solver, valid;
+    int outlier_step;      /* the last candidate was an outlier (is_outlier) */
     int64_t n_interp, hist_cap;
     int64_t nf;            /* points ever added to the history */
     int64_t accepted;      /* history index of the accepted point */
     int64_t n_modelpoints, n_last_modelpoints, n_asked;
     double delta, delta_old, rho, step_norm, model_decrease;
     double f_accepted, gradient_norm, gradient_norm_initial;
+    double f_start;        /* the best start point's value: the scale of outliers */
     double gtol_abs, gtol_rel, gtol_scaled, delta_min, delta_max, gamma0, gamma1;
     double theta1, theta2, eta0, eta1, c1, c2, k_easy, k_hard;
     dfo_bntr_options bntr;
@@ -187,6 +190,23 @@ static double hist_f(const gpuopt_run *run, int64_t g)
     return g == s->accepted ? s->f_accepted : dfo_buf(run, s->hf)[g % s->hist_cap];
 }
 
+/* A point far outside the region a quadratic model can describe: its value exceeds the start
+ * value (or the accepted one, if larger) by the factor PD_OUTLIER (residual norms 1e4 times
+ * larger). Such a point (an exponential blowing up at a long step) would dominate the
+ * minimum-Frobenius-norm Hessians, which every later model inherits, shrinking only with the
+ * radius; it stays in the history and is never chosen for a model (geometry points asked
+ * after the radius update enter the model whatever their values, so no loop can arise). */
+#define PD_OUTLIER 1e8
+
+static int is_outlier(const gpuopt_run *run, int64_t g)
+{
+    const pd_state *s = pd(run);
+    double scale = fmax(s->f_start, s->f_accepted);
+    if (g == s->accepted || scale <= 0)
+        return 0;
+    return !(hist_f(run, g) <= PD_OUTLIER * scale);
+}
+
 static void set_accepted(gpuopt_run *run, int64_t g)
 {
     pd_state *s = pd(run);
@@ -275,7 +295,7 @@ static void find_affine_points(gpuopt_run *run, double c, double *P, double *B, 
     double *v = y + n;
     for (int64_t g = s->nf - 1; g >= oldest(run) && *np < (int64_t)n; --g) {
         centered(run, g, s->delta, y);
-        if (dfo_norm(y, n) > c)
+        if (dfo_norm(y, n) > c || is_outlier(run, g))
             continue;
         memcpy(v, y, n * sizeof *v);
         for (int pass = 0; pass < 2; ++pass)
@@ -453,7 +473,7 @@ static size_t choose_points(gpuopt_run *run, interp_work *w)
         double *row = w->M + p * (n + 1);
         row[0] = 1;
         centered(run, g, s->delta, row + 1);
-        if (dfo_norm(row + 1, n) > s->c2)
+        if (dfo_norm(row + 1, n) > s->c2 || is_outlier(run, g))
             continue;
         monomials(row + 1, n, w->Phi + p * nq);
         if (null_space_poisedness(w, p + 1) > s->theta2)
@@ -643,7 +663,7 @@ static gpuopt_status update_radius(gpuopt_run *run)
     s->delta_old = s->delta;
     if (s->rho >= s->eta1 && s->step_norm > 0.5)
         s->delta = fmin(s->delta * s->gamma1, s->delta_max);
-    else if (s->valid)
+    else if (s->valid || s->outlier_step)
         s->delta = fmax(s->delta * s->gamma0, s->delta_min);
     int need = 0;
     gpuopt_status st = affine_set(run, 2, &need);
@@ -677,6 +697,7 @@ static gpuopt_status after_candidate(gpuopt_run *run, const double *x, const dou
     s->rho = s->model_decrease > 0 ? (s->f_accepted - f) / s->model_decrease
                                    : (f < s->f_accepted ? INFINITY : -INFINITY);
     add_point(run, x, r, f);
+    s->outlier_step = is_outlier(run, s->nf - 1);
     if (s->rho >= s->eta1 || (s->rho > s->eta0 && s->valid)) {
         double y[64], *yy = n <= 64 ? y : malloc(n * sizeof *yy);
         if (!yy)
@@ -712,6 +733,7 @@ static gpuopt_status initial_model(gpuopt_run *run)
             best = g;
     s->accepted = -1;
     set_accepted(run, best);
+    s->f_start = s->f_accepted;
     double *X = malloc((n * n + n * m + n) * sizeof *X);
     if (!X)
         return dfo_no_memory(run);
@@ -858,6 +880,7 @@ static gpuopt_status pd_init(gpuopt_run *run)
                             j, run->lower[j], run->upper[j], s->delta);
     s->delta_old = s->delta;
     s->accepted = -1;
+    s->outlier_step = 0;
     s->rho = NAN;
     start_points(run);
     for (int64_t i = 0; i < s->n_asked; ++i)

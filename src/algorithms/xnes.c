@@ -10,9 +10,10 @@
  *         mean += eta_mu A g,  A <- A expm(dA),
  *         dA = 1/2 (eta_sigma tr(G)/d I + eta_b (G - tr(G)/d I)),
  *         expm(dA) = V e^L V^T from the symmetric eigendecomposition (dsyevd).
- * Population, values, A, mean and the products stay in GPUOPT_ON_BACKEND buffers; the
- * elementwise steps (normal draws, clipping, utility weights, the eigenvalue exponentials) run
- * on the host over rows copied across, the math written once in kernels/xnes.h.
+ * Population, draws, values, A, mean and the products stay in GPUOPT_ON_BACKEND buffers: the
+ * elementwise steps (normal draws: fill_normal; dx and clipping, utility weights, the exponent
+ * dA, the eigenvalue exponentials: the xnes_* backend ops, math written once in
+ * kernels/xnes.h) run on the backend, and only dx and tr(G) cross to the host per generation.
  * See docs/algorithms/xnes.md. */
 #include "xnes.h"
 
@@ -44,19 +45,16 @@ typedef struct xnes_state {
     int z;        /* lambda x dim: the generation's standard normal draws */
     int w;        /* lambda x dim: row i = u_(rank of i) z_i */
     int a, a_next; /* dim x dim: A, and the product A expm(dA) before the swap */
-    int m;        /* dim x dim: G, then dA, then its eigenvectors scaled by exp(L / 2) */
-    int e;        /* dim x dim: expm(dA) */
+    int m;        /* dim x dim: G, then the eigenvectors of dA scaled by exp(L / 2) */
+    int e;        /* dim x dim: dA, then its eigenvectors, then expm(dA) */
     int eig;      /* dim eigenvalues */
     int mean, grad; /* dim each */
     int ones;     /* lambda ones */
     int idx;      /* lambda uint32: the ranking */
-    /* host buffers */
     int util;     /* lambda utilities by rank */
-    int zh;       /* lambda x dim: the generation's z */
-    int rows;     /* lambda x dim: rows on their way to or from the backend */
-    int mat;      /* dim x dim */
-    int vec;      /* dim */
-    int order;    /* lambda uint32 */
+    /* host buffers */
+    int rows;     /* lambda x dim: the initial population, utilities, ones on their way */
+    int mat;      /* dim x dim: the initial A */
 } xnes_state;
 
 enum { XNES_SIGMA, XNES_A_SCALE, XNES_DX, XNES_DF, XNES_F_BEST };
@@ -144,12 +142,9 @@ static gpuopt_status xnes_allocate(gpuopt_run *run, xnes_state *s)
         (st = gpuopt_run_buffer(run, "xnes_grad", dev, d, sz, &s->grad)) ||
         (st = gpuopt_run_buffer(run, "xnes_ones", dev, n, sz, &s->ones)) ||
         (st = gpuopt_run_buffer(run, "xnes_idx", dev, n, u4, &s->idx)) ||
-        (st = gpuopt_run_buffer(run, "xnes_util", host, n, sz, &s->util)) ||
-        (st = gpuopt_run_buffer(run, "xnes_zh", host, n * d, sz, &s->zh)) ||
+        (st = gpuopt_run_buffer(run, "xnes_util", dev, n, sz, &s->util)) ||
         (st = gpuopt_run_buffer(run, "xnes_rows", host, n * d, sz, &s->rows)) ||
-        (st = gpuopt_run_buffer(run, "xnes_mat", host, d * d, sz, &s->mat)) ||
-        (st = gpuopt_run_buffer(run, "xnes_vec", host, d, sz, &s->vec)) ||
-        (st = gpuopt_run_buffer(run, "xnes_order", host, n, u4, &s->order)))
+        (st = gpuopt_run_buffer(run, "xnes_mat", host, d * d, sz, &s->mat)))
         return st;
     return GPUOPT_SUCCESS;
 }
@@ -159,16 +154,20 @@ static gpuopt_status xnes_allocate(gpuopt_run *run, xnes_state *s)
 static gpuopt_status xnes_set_utilities(gpuopt_run *run, xnes_state *s)
 {
     size_t n = (size_t)s->lambda;
-    double *u = xnes_host(run, s->util), *ones = xnes_host(run, s->rows), sum = 0.0;
+    double *u = xnes_host(run, s->rows), sum = 0.0;
     for (size_t r = 0; r < n; ++r)
         sum += (u[r] = gpuopt_xnes_raw_utility(r, s->lambda));
     s->utility_sum = 0.0;
     for (size_t r = 0; r < n; ++r) {
         u[r] = u[r] / sum - 1.0 / (double)n;
         s->utility_sum += u[r];
-        ones[r] = 1.0;
     }
-    return gpuopt_run_write(run, s->ones, 0, n, ones);
+    gpuopt_status st = gpuopt_run_write(run, s->util, 0, n, u);
+    if (st)
+        return st;
+    for (size_t r = 0; r < n; ++r)
+        u[r] = 1.0;
+    return gpuopt_run_write(run, s->ones, 0, n, u);
 }
 
 /* A = diag(max(upper - lower, 1e-6) * share): pagmo's initial search width. */
@@ -235,15 +234,13 @@ static gpuopt_status xnes_ask_initial(gpuopt_run *run, xnes_state *s, gpuopt_bat
     return GPUOPT_SUCCESS;
 }
 
-/* z_i ~ N(0, I) on the host, copied to the backend. */
+/* z_i ~ N(0, I) on the backend: component j of z_i is gpuopt_xnes_z(seed, generation, i, j). */
 static gpuopt_status xnes_draw_z(gpuopt_run *run, const xnes_state *s)
 {
-    size_t d = run->dim;
-    double *z = xnes_host(run, s->zh);
-    for (uint64_t i = 0; i < s->lambda; ++i)
-        for (size_t j = 0; j < d; ++j)
-            z[i * d + j] = gpuopt_xnes_z(run->seed, s->generation, i, j);
-    return gpuopt_run_write(run, s->z, 0, (size_t)s->lambda * d, z);
+    gpuopt_status st = gpuopt_backend_fill_normal(
+        run->backend, gpuopt_run_dev(run, s->z), (size_t)s->lambda, run->dim, run->seed,
+        gpuopt_stream(GPUOPT_XNES_TAG_SAMPLE, s->generation));
+    return st ? xnes_backend_fail(run, st, "fill_normal") : GPUOPT_SUCCESS;
 }
 
 /* X = 1 mean^T + Z A^T on the backend. */
@@ -256,31 +253,31 @@ static gpuopt_status xnes_sample(gpuopt_run *run, const xnes_state *s)
     return st;
 }
 
+/* The arguments of the xnes_* ops over this run's buffers. */
+static struct gpuopt_xnes_args xnes_args(const gpuopt_run *run, const xnes_state *s, double *out)
+{
+    return (struct gpuopt_xnes_args){
+        .dim = run->dim, .lambda = (size_t)s->lambda, .force_bounds = s->force_bounds,
+        .utility_sum = s->utility_sum, .eta_sigma = s->eta_sigma, .eta_b = s->eta_b,
+        .X = gpuopt_run_dev(run, s->pop), .mean = gpuopt_run_dev(run, s->mean),
+        .lower = run->lower_dev, .upper = run->upper_dev, .idx = gpuopt_run_dev(run, s->idx),
+        .util = gpuopt_run_dev(run, s->util), .Z = gpuopt_run_dev(run, s->z),
+        .W = gpuopt_run_dev(run, s->w), .G = gpuopt_run_dev(run, s->m),
+        .dA = gpuopt_run_dev(run, s->e), .V = gpuopt_run_dev(run, s->e),
+        .evals = gpuopt_run_dev(run, s->eig), .VS = gpuopt_run_dev(run, s->m), .host_out = out};
+}
+
 /* pagmo's dx = ||A z_0|| (before clipping), and force_bounds: components outside the box are
- * set to the nearer bound; the rows go back only when one moved. */
+ * set to the nearer bound (on the backend). */
 static gpuopt_status xnes_bound_samples(gpuopt_run *run, xnes_state *s)
 {
-    size_t n = (size_t)s->lambda, d = run->dim, rows_read = s->force_bounds ? n : 1;
-    double *x = xnes_host(run, s->rows), *mean = xnes_host(run, s->vec);
-    gpuopt_status st;
-    if ((st = gpuopt_run_read(run, s->mean, 0, d, mean)) ||
-        (st = gpuopt_run_read(run, s->pop, 0, rows_read * d, x)))
-        return st;
     double norm2 = 0.0;
-    for (size_t j = 0; j < d; ++j)
-        norm2 += (x[j] - mean[j]) * (x[j] - mean[j]);
+    struct gpuopt_xnes_args a = xnes_args(run, s, &norm2);
+    gpuopt_status st = gpuopt_backend_xnes_bound(run->backend, &a);
+    if (st)
+        return xnes_backend_fail(run, st, "xnes_bound");
     s->step_norm = sqrt(norm2);
-    if (!s->force_bounds)
-        return GPUOPT_SUCCESS;
-    size_t moved = 0;
-    for (size_t i = 0; i < n; ++i) {
-        for (size_t j = 0; j < d; ++j) {
-            double c = gpuopt_xnes_clip(x[i * d + j], run->lower[j], run->upper[j]);
-            moved += c != x[i * d + j];
-            x[i * d + j] = c;
-        }
-    }
-    return moved ? gpuopt_run_write(run, s->pop, 0, n * d, x) : GPUOPT_SUCCESS;
+    return GPUOPT_SUCCESS;
 }
 
 static gpuopt_status xnes_ask_sample(gpuopt_run *run, xnes_state *s, gpuopt_batch *batch)
@@ -347,22 +344,14 @@ static gpuopt_status xnes_tell_initial(gpuopt_run *run, xnes_state *s)
 /* W: row i = u_r z_i where r is the rank of individual i. */
 static gpuopt_status xnes_weight_rows(gpuopt_run *run, const xnes_state *s)
 {
-    size_t n = (size_t)s->lambda, d = run->dim;
+    size_t n = (size_t)s->lambda;
     gpuopt_status st = gpuopt_backend_argsort(run->backend, gpuopt_run_dev(run, s->fit), n,
                                               gpuopt_run_dev(run, s->idx));
     if (st)
         return xnes_backend_fail(run, st, "argsort");
-    uint32_t *order = gpuopt_run_host(run, s->order);
-    if ((st = gpuopt_run_read(run, s->idx, 0, n, order)))
-        return st;
-    const double *u = xnes_host(run, s->util), *z = xnes_host(run, s->zh);
-    double *w = xnes_host(run, s->rows);
-    for (size_t r = 0; r < n; ++r) {
-        size_t i = order[r];
-        for (size_t j = 0; j < d; ++j)
-            w[i * d + j] = gpuopt_xnes_weighted(z[i * d + j], u[r]);
-    }
-    return gpuopt_run_write(run, s->w, 0, n * d, w);
+    struct gpuopt_xnes_args a = xnes_args(run, s, NULL);
+    st = gpuopt_backend_xnes_weights(run->backend, &a);
+    return st ? xnes_backend_fail(run, st, "xnes_weights") : GPUOPT_SUCCESS;
 }
 
 /* G = Z^T W into m, g = W^T 1, and mean += eta_mu A g (with the A of this generation). */
@@ -377,49 +366,27 @@ static gpuopt_status xnes_gradients(gpuopt_run *run, const xnes_state *s)
     return st;
 }
 
-/* Turns G (in m) into dA = 1/2 (eta_sigma tr/d I + eta_b (G - tr/d I)), G symmetrized and
- * with its - (sum u) I term; returns tr(G) in *trace. */
+/* dA = 1/2 (eta_sigma tr/d I + eta_b (G - tr/d I)) into e, from G (in m) symmetrized and with
+ * its - (sum u) I term; returns tr(G - (sum u) I) in *trace. */
 static gpuopt_status xnes_exponent(gpuopt_run *run, const xnes_state *s, double *trace)
 {
-    size_t d = run->dim;
-    double *g = xnes_host(run, s->mat);
-    gpuopt_status st = gpuopt_run_read(run, s->m, 0, d * d, g);
-    if (st)
-        return st;
-    double tr = 0.0;
-    for (size_t i = 0; i < d; ++i) {
-        g[i * d + i] -= s->utility_sum;
-        tr += g[i * d + i];
-        for (size_t j = 0; j < i; ++j)
-            g[i * d + j] = g[j * d + i] = 0.5 * (g[i * d + j] + g[j * d + i]);
-    }
-    double mean_diag = tr / (double)d;
-    for (size_t i = 0; i < d; ++i)
-        for (size_t j = 0; j < d; ++j)
-            g[i * d + j] = i == j ? 0.5 * (s->eta_sigma * mean_diag +
-                                           s->eta_b * (g[i * d + i] - mean_diag))
-                                  : 0.5 * s->eta_b * g[i * d + j];
-    *trace = tr;
-    return gpuopt_run_write(run, s->m, 0, d * d, g);
+    struct gpuopt_xnes_args a = xnes_args(run, s, trace);
+    gpuopt_status st = gpuopt_backend_xnes_exponent(run->backend, &a);
+    return st ? xnes_backend_fail(run, st, "xnes_exponent") : GPUOPT_SUCCESS;
 }
 
-/* e = expm(dA) = (V e^{L/2})(V e^{L/2})^T from the eigendecomposition of dA (in m). */
+/* e = expm(dA) = (V e^{L/2})(V e^{L/2})^T from the eigendecomposition of dA (in e; V e^{L/2}
+ * in m). */
 static gpuopt_status xnes_expm(gpuopt_run *run, const xnes_state *s)
 {
     size_t d = run->dim;
-    gpuopt_status st = gpuopt_backend_dsyevd(run->backend, d, gpuopt_run_dev(run, s->m),
+    gpuopt_status st = gpuopt_backend_dsyevd(run->backend, d, gpuopt_run_dev(run, s->e),
                                              gpuopt_run_dev(run, s->eig));
     if (st)
         return xnes_backend_fail(run, st, "dsyevd");
-    double *v = xnes_host(run, s->mat), *lam = xnes_host(run, s->vec);
-    if ((st = gpuopt_run_read(run, s->m, 0, d * d, v)) ||
-        (st = gpuopt_run_read(run, s->eig, 0, d, lam)))
-        return st;
-    for (size_t i = 0; i < d; ++i)
-        for (size_t j = 0; j < d; ++j)
-            v[i * d + j] = gpuopt_xnes_half_exp_scaled(v[i * d + j], lam[j]);
-    if ((st = gpuopt_run_write(run, s->m, 0, d * d, v)))
-        return st;
+    struct gpuopt_xnes_args a = xnes_args(run, s, NULL);
+    if ((st = gpuopt_backend_xnes_expm_scale(run->backend, &a)))
+        return xnes_backend_fail(run, st, "xnes_expm_scale");
     return xnes_gemm(run, 0, 1, d, d, d, 1.0, s->m, d, s->m, d, 0.0, s->e, d);
 }
 

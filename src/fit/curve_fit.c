@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fit_internal.h"
+#include "model_source.h"
 
 typedef struct fit_target {
     gpuopt_fit_model model;
@@ -57,10 +58,15 @@ static gpuopt_status check_pointers(gpuopt_fit_result **result, const gpuopt_con
     if (!data->x || !data->y)
         return gpuopt_set_last_error(GPUOPT_ERR_NULL_POINTER,
                                      "gpuopt_curve_fit: data.x and data.y must not be NULL");
-    if ((model->batch == NULL) == (model->point == NULL))
+    if ((model->batch != NULL) + (model->point != NULL) + (model->source != NULL) != 1)
         return gpuopt_set_last_error(GPUOPT_ERR_INVALID_ARGUMENT,
                                      "gpuopt_curve_fit: set exactly one of model.batch and "
-                                     "model.point");
+                                     "model.point, or model.source alone");
+    if (model->source && data->x_dim > 1)
+        return gpuopt_set_last_error(GPUOPT_ERR_INVALID_ARGUMENT,
+                                     "gpuopt_curve_fit: a model source takes one x per data "
+                                     "point; data.x_dim is %zu",
+                                     data->x_dim);
     if (model->n_params == 0)
         return gpuopt_set_last_error(GPUOPT_ERR_BAD_DIMENSION,
                                      "gpuopt_curve_fit: model.n_params must be >= 1");
@@ -154,6 +160,7 @@ static gpuopt_status check_solver(const char *name, int bounded)
 typedef struct fit_run {
     gpuopt_context *ctx;
     fit_target target;
+    const gpuopt_fit_data *data;
     const gpuopt_fit_settings *settings;
     const char *solver;
     const double *p0;
@@ -174,7 +181,9 @@ static gpuopt_status build_problem(fit_run *f)
 {
     const gpuopt_fit_model *m = &f->target.model;
     gpuopt_status st = gpuopt_problem_create(&f->problem, m->n_params);
-    if (!st)
+    if (!st && m->source)
+        st = gpuopt_fit_set_model_source(f->problem, m, f->data);
+    else if (!st)
         st = gpuopt_problem_set_batch_criterion(f->problem, GPUOPT_CRITERION_LEAST_SQUARES,
                                                 f->target.n_data, residual_batch, &f->target,
                                                 m->flags & GPUOPT_CALLBACK_THREAD_SAFE);
@@ -221,11 +230,17 @@ static void copy_run_account(gpuopt_fit_result *r, const gpuopt_result *res, gpu
     r->n_iterations = gpuopt_result_n_iterations(res);
 }
 
-static gpuopt_status fill_residuals(gpuopt_fit_result *r, const fit_target *t)
+static gpuopt_status fill_residuals(gpuopt_fit_result *r, fit_run *f)
 {
-    if (residual_batch(r->params, 1, r->residuals, (void *)t))
+    if (f->target.model.source) {
+        gpuopt_status st = gpuopt_fit_source_residuals(f->ctx, f->problem, r->params,
+                                                       r->residuals);
+        if (st)
+            return st;
+    } else if (residual_batch(r->params, 1, r->residuals, &f->target)) {
         return gpuopt_set_last_error(GPUOPT_ERR_CALLBACK,
                                      "gpuopt_curve_fit: the model failed at the solution");
+    }
     r->ssr = 0.0;
     for (size_t i = 0; i < r->n_data; ++i)
         r->ssr += r->residuals[i] * r->residuals[i];
@@ -255,7 +270,7 @@ static gpuopt_status solve(fit_run *f, gpuopt_fit_result **out)
     if (!r)
         return gpuopt_set_last_error(GPUOPT_ERR_OUT_OF_MEMORY, "gpuopt_curve_fit: out of memory");
     copy_run_account(r, f->result, stop);
-    gpuopt_status st = fill_residuals(r, &f->target);
+    gpuopt_status st = fill_residuals(r, f);
     if (st) {
         gpuopt_fit_result_destroy(&r);
         return st;
@@ -315,7 +330,7 @@ gpuopt_status gpuopt_curve_fit(gpuopt_fit_result **result, gpuopt_context *ctx,
             ones[i] = 1.0;
         p0 = ones;
     }
-    fit_run f = {.ctx = ctx, .settings = s, .p0 = p0};
+    fit_run f = {.ctx = ctx, .settings = s, .p0 = p0, .data = data};
     f.target = (fit_target){.model = *model, .x = data->x, .n_data = data->n_data,
                             .x_dim = data->x_dim ? data->x_dim : 1, .y = data->y,
                             .sigma = data->sigma};

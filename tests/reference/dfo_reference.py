@@ -1,7 +1,11 @@
 """Reference runs of estimagic's pounders and the DFO-LS package on the residual problems of
 tests/dfo_problems.h: evaluations to reach (f - f*) / (f0 - f*) <= 1e-3 and the final value.
 Run in a venv (pip install estimagic==0.4.6 DFO-LS==1.6.5 ...); the output is pasted into
-tests/reference/dfo_reference.txt and the numbers into tests/test_pounders.c / test_dfols.c."""
+tests/reference/dfo_reference.txt and the numbers into tests/test_pounders.c / test_dfols.c.
+With --more-wild: estimagic's pounders on the Moré–Wild problems that tests/test_more_wild_dfo.c
+lists as pounders exceptions, with that test's budget (second block of dfo_reference.txt)."""
+import os
+import sys
 import warnings
 
 import dfols
@@ -10,6 +14,10 @@ import numpy
 numpy.Inf = numpy.inf  # estimagic 0.4.6 still uses the alias NumPy 2 removed
 import numpy as np
 from estimagic.optimization.pounders import internal_solve_pounders
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "benchmarks"))
+import more_wild  # noqa: E402  (the numpy port of the Moré–Wild residuals)
 
 warnings.simplefilter("ignore")
 
@@ -90,6 +98,58 @@ def run_dfols(fn, x0, bounds):
     return rec.values
 
 
+class BudgetSpent(Exception):
+    pass
+
+
+def run_pounders_more_wild(number, n, m, gtol):
+    """estimagic's pounders (bntr) on Moré–Wild problem `number` from x_s, stopped after the
+    budget 100 (n + 1) as tests/test_more_wild_dfo.c runs gpuopt's; gtol: both gradient
+    tolerances (1e-8 is the default, 0 turns them off)."""
+    values, budget = [], 100 * (n + 1)
+
+    def fn(x):
+        if len(values) == budget:
+            raise BudgetSpent
+        r = more_wild.residuals(number, np.asarray(x, dtype=float), m)
+        values.append(float(r @ r))
+        return r
+
+    x0 = more_wild.start(number, n)
+    try:
+        internal_solve_pounders(
+            criterion=fn, x0=x0, lower_bounds=None, upper_bounds=None, gtol_abs=gtol,
+            gtol_rel=gtol, gtol_scaled=False, maxinterp=2 * n + 1, maxiter=2000, delta=0.1,
+            delta_min=1e-6, delta_max=1e6, gamma0=0.5, gamma1=2, theta1=1e-5, theta2=1e-4,
+            eta0=0, eta1=0.1, c1=np.sqrt(n), c2=10, solver_sub="bntr",
+            conjugate_gradient_method_sub="trsbox", maxiter_sub=50,
+            maxiter_gradient_descent_sub=5, gtol_abs_sub=1e-8, gtol_rel_sub=1e-8,
+            gtol_scaled_sub=0, gtol_abs_conjugate_gradient_sub=1e-8,
+            gtol_rel_conjugate_gradient_sub=1e-6, k_easy_sub=0.1, k_hard_sub=0.2,
+            batch_evaluator=batch, n_cores=1)
+    except BudgetSpent:
+        pass
+    return values
+
+
+# Moré–Wild problems listed as pounders exceptions in tests/test_more_wild_dfo.c:
+# (name, function number, n, m, f*), f* as in src/problems.c.
+MORE_WILD = [
+    ("mw_osborne1_5_33", 17, 5, 33, 5.464894697483e-5),
+    ("mw_chebyquad_11_11", 15, 11, 11, 2.79976155186576e-3),
+]
+
+
+def main_more_wild():
+    print("# solver problem gap_at_end evals_to_tau_1e-3 n_evaluations (budget 100 (n + 1))")
+    for name, number, n, m, fstar in MORE_WILD:
+        for gtol in (1e-8, 0.0):
+            values = run_pounders_more_wild(number, n, m, gtol)
+            gap = (min(values) - fstar) / (values[0] - fstar)
+            print(f"pounders_bntr_gtol_{gtol:g} {name} {gap:.4e} {evals_to_tau(values, fstar)} "
+                  f"{len(values)}")
+
+
 def main():
     print("# solver problem evals_to_tau_1e-3 final_f n_evaluations")
     for name, fn, x0, bounds, fstar in PROBLEMS:
@@ -103,4 +163,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if "--more-wild" in sys.argv:  # the second block of dfo_reference.txt
+        main_more_wild()
+    else:
+        main()
