@@ -7,6 +7,7 @@
 
 #include "../src/algorithms/cmaes_core.h"
 #include "backend.h"
+#include "backend_roundtrip.h"
 #include "cpu/cpu_cmaes.h"
 
 gpuopt_status gpuopt_backend_fill_normal(gpuopt_backend *b, gpuopt_dptr out, size_t rows,
@@ -39,8 +40,8 @@ typedef enum extent {
     SQUARE  /* dim x dim */
 } extent;
 
-#define IN 1
-#define OUT 2
+#define IN GPUOPT_RT_IN
+#define OUT GPUOPT_RT_OUT
 
 typedef struct field {
     size_t offset; /* of the gpuopt_dptr in struct gpuopt_cmaes_args */
@@ -68,43 +69,29 @@ static size_t field_count(const struct gpuopt_cmaes_args *a, extent e)
     }
 }
 
-static gpuopt_dptr *slot(struct gpuopt_cmaes_args *a, const field *f)
-{
-    return (gpuopt_dptr *)((char *)a + f->offset);
-}
-
 typedef gpuopt_status (*cpu_op)(gpuopt_backend *, const struct gpuopt_cmaes_args *);
 
-/* Runs op on host copies of the fields (NULL fields are skipped). */
+typedef struct op_box {
+    cpu_op op;
+} op_box;
+
+static gpuopt_status call_cpu(gpuopt_backend *b, const void *host_args, void *box)
+{
+    return ((op_box *)box)->op(b, (const struct gpuopt_cmaes_args *)host_args);
+}
+
+/* Runs op on host copies of the fields (backend_roundtrip.h; NULL fields are skipped). */
 static gpuopt_status on_host(gpuopt_backend *b, const struct gpuopt_cmaes_args *a,
                              const field *fields, size_t n_fields, cpu_op op)
 {
-    struct gpuopt_cmaes_args h = *a;
-    void *mem[MAX_FIELDS] = {0};
-    size_t bytes[MAX_FIELDS] = {0};
-    gpuopt_status st = GPUOPT_SUCCESS;
-    for (size_t i = 0; i < n_fields && st == GPUOPT_SUCCESS; ++i) {
-        gpuopt_dptr dev = *slot((struct gpuopt_cmaes_args *)a, &fields[i]);
-        if (!dev)
-            continue;
-        bytes[i] =
-            field_count(a, fields[i].size) * (fields[i].idx ? sizeof(uint32_t) : sizeof(double));
-        mem[i] = malloc(bytes[i] ? bytes[i] : 1);
-        if (!mem[i])
-            st = gpuopt_backend_fail(b, GPUOPT_ERR_OUT_OF_MEMORY, "out of host memory");
-        else if ((fields[i].dir & IN) && bytes[i])
-            st = b->ops->read(b, mem[i], dev, 0, bytes[i]);
-        *slot(&h, &fields[i]) = mem[i];
-    }
-    if (st == GPUOPT_SUCCESS)
-        st = op(b, &h);
-    for (size_t i = 0; i < n_fields && st == GPUOPT_SUCCESS; ++i)
-        if (mem[i] && (fields[i].dir & OUT) && bytes[i])
-            st = b->ops->write(b, *slot((struct gpuopt_cmaes_args *)a, &fields[i]), 0, mem[i],
-                               bytes[i]);
-    for (size_t i = 0; i < n_fields; ++i)
-        free(mem[i]);
-    return st;
+    gpuopt_rt_field rt[MAX_FIELDS];
+    for (size_t i = 0; i < n_fields && i < MAX_FIELDS; ++i)
+        rt[i] = (gpuopt_rt_field){
+            fields[i].offset,
+            field_count(a, fields[i].size) * (fields[i].idx ? sizeof(uint32_t) : sizeof(double)),
+            fields[i].dir};
+    op_box box = {op};
+    return gpuopt_backend_roundtrip(b, a, sizeof *a, rt, n_fields, call_cpu, &box);
 }
 
 #define RUN(b, a, op_name, fields)                                                                 \

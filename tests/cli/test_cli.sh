@@ -5,22 +5,9 @@
 set -u
 
 GPUOPT=${1:?usage: test_cli.sh PATH_TO_GPUOPT}
-PASSED=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=tests/shell_checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../shell_checks.sh"
 
-pass() { PASSED=$((PASSED + 1)); }
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL: $*"
-}
-
-# Runs gpuopt; stdout in $TMP/out, stderr in $TMP/err, exit status in RC.
-run() {
-    "$GPUOPT" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-    RC=$?
-}
 
 stderr_text() { tr '\n' '|' <"$TMP/err" | head -c 400; }
 
@@ -375,5 +362,4 @@ assert all(v >= 0 for v in t.values()) and sum(t.values()) <= d["wall_time_s"] *
 run run --problem sphere --dim 3 --algorithm cmaes --option initial_step_size=0.9
 if grep -q "^warnings .*clamped" "$TMP/out"; then pass; else fail "summary shows warnings" "$(head -c 300 "$TMP/out")"; fi
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

@@ -5,21 +5,9 @@
 # usage: test_cli_fit.sh PATH_TO_GPUOPT
 set -u
 GPUOPT=${1:?usage: test_cli_fit.sh PATH_TO_GPUOPT}
-PASSED=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass() { PASSED=$((PASSED + 1)); }
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL: $*"
-}
+# shellcheck source=tests/shell_checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../shell_checks.sh"
 
-# run ARGS...: stdout in $TMP/out, stderr in $TMP/err, status in $RC
-run() {
-    "$GPUOPT" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-    RC=$?
-}
 
 # expect_usage_error WHAT PATTERN: exit 2, one stderr line matching PATTERN, nothing on stdout
 expect_usage_error() {
@@ -119,5 +107,4 @@ expect_usage_error "--model-source with --model" "model-source"
 run fit --data "$TMP/misra.csv" --model-source "$TMP/no_such.c" --p0 1,1
 expect_usage_error "missing model source" "no_such.c"
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

@@ -6,21 +6,9 @@
 set -u
 
 GPUOPT=${1:?usage: test_cli_derivative.sh PATH_TO_GPUOPT}
-PASSED=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=tests/shell_checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../shell_checks.sh"
 
-pass() { PASSED=$((PASSED + 1)); }
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL: $*"
-}
-
-run() {
-    "$GPUOPT" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-    RC=$?
-}
 
 # A python3 check on the JSON in $TMP/out (the JSON is in variable d).
 py_check() {
@@ -149,5 +137,4 @@ expect_usage_error "unknown option" "unknown derivative option 'stepsize'"
 run derivative --problem sphere --at 1,2 --backend gpu9
 expect_usage_error "unknown backend" "backend"
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

@@ -7,16 +7,8 @@
 set -u
 
 GPUOPT=${1:?usage: test_opencl_cli.sh PATH_TO_GPUOPT}
-PASSED=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-pass() { PASSED=$((PASSED + 1)); }
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL: $*"
-}
+# shellcheck source=tests/shell_checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../shell_checks.sh"
 
 # The opencl entry of `gpuopt backends --json`: "<compiled_in> <n_devices> <first device name>".
 "$GPUOPT" backends --json >"$TMP/backends.json" 2>"$TMP/err" || fail "gpuopt backends --json: exit $?"
@@ -107,5 +99,4 @@ sys.exit(0 if b["n_devices"] == 0 and "no OpenCL platform" in b["note"] else 1)
 ' "$TMP/out"; then pass; else fail "backends --json without a platform: $(head -c 300 "$TMP/out")"; fi
 unset OCL_ICD_VENDORS OCL_ICD_FILENAMES
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

@@ -8,16 +8,8 @@ set -u
 
 GPUOPT=${1:?usage: test_source_cli.sh PATH_TO_GPUOPT CRITERIA_DIR}
 CRITERIA=${2:?usage: test_source_cli.sh PATH_TO_GPUOPT CRITERIA_DIR}
-PASSED=0
-FAILED=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-pass() { PASSED=$((PASSED + 1)); }
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL: $*"
-}
+# shellcheck source=tests/shell_checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../shell_checks.sh"
 
 # A JSON field of the result as text (x as its whole "[...]").
 field() { python3 -c 'import json, sys; v = json.load(sys.stdin)[sys.argv[1]]; print(json.dumps(v) if isinstance(v, list) else v)' "$1"; }
@@ -153,5 +145,4 @@ expect_error 2 "--upper expects a number" \
 expect_error 2 "run needs --problem NAME \(see 'gpuopt problems'\) or --source FILE" \
     run --algorithm de
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish
