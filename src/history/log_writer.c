@@ -323,8 +323,12 @@ static int cut_rows(log_writer *w, int64_t n_iterations)
         free(it);
         return -1;
     }
+    /* The rows up to the checkpoint were flushed before it was saved; the rows after it may be
+     * torn by the kill (a dataset's extent can reach the file before its data: a row of
+     * zeros). Keep the consecutive iterations up to the checkpoint's and nothing after. */
     size_t keep = 0;
-    while (keep < n && it[keep] <= n_iterations)
+    while (keep < n && it[keep] <= n_iterations && it[keep] >= 1 &&
+           (keep == 0 || it[keep] == it[keep - 1] + 1))
         ++keep;
     free(it);
     hid_t cols[ROW_DATASETS] = {w->iteration, w->n_evaluations, w->best_f, w->iteration_f,
