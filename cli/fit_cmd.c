@@ -7,12 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fit_cmd.h"
 #include "json.h"
 #include "suggest.h"
 
+#ifndef GPUOPT_INSTALL_DATADIR
+#define GPUOPT_INSTALL_DATADIR "share"
+#endif
 #ifndef GPUOPT_NIST_DIR
 #define GPUOPT_NIST_DIR "tests/data/nist"
 #endif
@@ -48,7 +52,8 @@ void cli_help_fit(void)
           "\n"
           "flags:\n"
           "  --nist NAME          a NIST StRD data set (Misra1a, Chwirut2, Lanczos3, MGH09, ...)\n"
-          "                       from $GPUOPT_NIST_DIR or the source tree's tests/data/nist,\n"
+          "                       from $GPUOPT_NIST_DIR, the installed share/gpuopt/nist or\n"
+          "                       the source tree's tests/data/nist,\n"
           "                       or the path of a NIST .dat file; fitted with its model and\n"
           "                       compared with the certified values\n"
           "  --start 1|2          the NIST start point (default 1)\n"
@@ -196,15 +201,36 @@ static int parse_list(const char *flag, const char *text, size_t n, double **out
     return CLI_EXIT_OK;
 }
 
+/* Where the NIST data sets are: $GPUOPT_NIST_DIR; else, for an installed gpuopt, the data
+ * installed next to this program (bin/../share/gpuopt/nist); else the source tree's. */
+static void nist_dir(char *out, size_t len)
+{
+    const char *env = getenv("GPUOPT_NIST_DIR");
+    if (env && env[0]) {
+        snprintf(out, len, "%s", env);
+        return;
+    }
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        snprintf(out, len, "%s/../%s/gpuopt/nist", exe, GPUOPT_INSTALL_DATADIR);
+        if (access(out, R_OK) == 0)
+            return;
+    }
+    snprintf(out, len, "%s", GPUOPT_NIST_DIR);
+}
+
 static int open_nist(const fit_args *a, fit_session *s)
 {
-    char path[4096];
-    const char *dir = getenv("GPUOPT_NIST_DIR");
+    char path[4096], dir[2600];
     size_t len = strlen(a->nist);
+    nist_dir(dir, sizeof dir);
     if (strchr(a->nist, '/') || (len > 4 && !strcmp(a->nist + len - 4, ".dat")))
         snprintf(path, sizeof path, "%s", a->nist);
     else
-        snprintf(path, sizeof path, "%s/%s.dat", dir && dir[0] ? dir : GPUOPT_NIST_DIR, a->nist);
+        snprintf(path, sizeof path, "%s/%s.dat", dir, a->nist);
     gpuopt_status st = gpuopt_nist_read(&s->nist, path);
     if (st)
         return cli_fail(st == GPUOPT_ERR_IO ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME,

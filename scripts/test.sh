@@ -59,6 +59,9 @@ install_test() {
     echo "pkg-config gpuopt $(PKG_CONFIG_PATH=$pcdir pkg-config --modversion gpuopt):" \
       "$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs gpuopt)" &&
     { [ ! -x "$prefix/bin/gpuopt" ] || "$prefix/bin/gpuopt" algorithms >/dev/null; } &&
+    { [ ! -x "$prefix/bin/gpuopt" ] || [ -f "$prefix/share/gpuopt/nist/Misra1a.dat" ] ||
+      { echo "the NIST data sets are not installed"; false; }; } &&
+    { [ ! -x "$prefix/bin/gpuopt" ] || "$prefix/bin/gpuopt" fit --nist Misra1a --json >/dev/null; } &&
     echo "install test passed"
 }
 
