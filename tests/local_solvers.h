@@ -176,11 +176,10 @@ static const scipy_row *scipy_case(const char *algorithm, const char *problem, s
 
 /* Rosenbrock at n >= 4 has a local minimum near (-1, 1, ..., 1), f = 3.98658: from the
  * alternating start some solvers end there, and so does scipy's namesake. That counts when
- * scipy's run of the same case ends at the same value and the point is stationary. */
-static int same_local_minimum(const char *algorithm, const char *problem, size_t dim,
-                              const outcome *r)
+ * scipy's run of the same case (row s) ends at the same value and the point is stationary. */
+static int at_reference_minimum(const scipy_row *s, const char *problem, size_t dim,
+                                const outcome *r)
 {
-    const scipy_row *s = scipy_case(algorithm, problem, dim, 0, 0);
     double g[64];
     if (!s || gpuopt_problem_builtin_gradient(problem, dim, r->x, g) != GPUOPT_SUCCESS)
         return 0;
@@ -188,6 +187,12 @@ static int same_local_minimum(const char *algorithm, const char *problem, size_t
     for (size_t j = 0; j < dim; ++j)
         gmax = fmax(gmax, fabs(g[j]));
     return fabs(r->fun - s->fun) <= 1e-7 * s->fun && gmax <= 1e-4;
+}
+
+static int same_local_minimum(const char *algorithm, const char *problem, size_t dim,
+                              const outcome *r)
+{
+    return at_reference_minimum(scipy_case(algorithm, problem, dim, 0, 0), problem, dim, r);
 }
 
 /* sphere, ellipsoid and rosenbrock at n = 2, 10, 50 from the start points, without bounds,

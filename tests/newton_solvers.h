@@ -91,14 +91,7 @@ static double start_value(const char *problem, size_t dim)
 static int newton_same_local_minimum(const char *algorithm, const char *problem, size_t dim,
                                      const outcome *r)
 {
-    const scipy_row *s = newton_case(algorithm, problem, dim, 0, 0);
-    double g[64];
-    if (!s || gpuopt_problem_builtin_gradient(problem, dim, r->x, g) != GPUOPT_SUCCESS)
-        return 0;
-    double gmax = 0;
-    for (size_t j = 0; j < dim; ++j)
-        gmax = fmax(gmax, fabs(g[j]));
-    return fabs(r->fun - s->fun) <= 1e-7 * s->fun && gmax <= 1e-4;
+    return at_reference_minimum(newton_case(algorithm, problem, dim, 0, 0), problem, dim, r);
 }
 
 /* sphere, ellipsoid and rosenbrock at n = 2, 10, 50 from the start points, without bounds,

@@ -9,6 +9,7 @@
  * y's = 0), computed in O(n^2). */
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "bfgs.h"
@@ -214,17 +215,14 @@ static gpuopt_status advance(gpuopt_run *run)
     return local_line_search_failed(run);
 }
 
-static gpuopt_status bfgs_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    return local_probe_ask(run, &st_of(run)->probe, batch);
-}
-
 static gpuopt_status bfgs_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
     return local_drive(run, &st_of(run)->probe, batch, advance);
 }
 
 /* -------------------------------------------------------------- descriptor */
+
+_Static_assert(offsetof(bfgs_state, probe) == 0, "local_ask finds the probe at the state's start");
 
 static const char *const bfgs_aliases[] = {"scipy_bfgs", NULL};
 static const char *const bfgs_report_keys[] = LOCAL_REPORT_KEYS;
@@ -250,6 +248,6 @@ const gpuopt_algorithm gpuopt_algorithm_bfgs = {
     .report_keys = bfgs_report_keys,
     .state_size = sizeof(bfgs_state),
     .init = bfgs_init,
-    .ask = bfgs_ask,
+    .ask = local_ask,
     .tell = bfgs_tell,
 };

@@ -9,6 +9,7 @@
  * falls back to wolfe2). Every trial step is one batch. */
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "conjugate_gradient.h"
@@ -197,17 +198,14 @@ static gpuopt_status advance(gpuopt_run *run)
     return local_line_search_failed(run);
 }
 
-static gpuopt_status cg_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    return local_probe_ask(run, &st_of(run)->probe, batch);
-}
-
 static gpuopt_status cg_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
     return local_drive(run, &st_of(run)->probe, batch, advance);
 }
 
 /* -------------------------------------------------------------- descriptor */
+
+_Static_assert(offsetof(cg_state, probe) == 0, "local_ask finds the probe at the state's start");
 
 static const char *const cg_aliases[] = {"scipy_conjugate_gradient", NULL};
 static const char *const cg_report_keys[] = LOCAL_REPORT_KEYS;
@@ -234,6 +232,6 @@ const gpuopt_algorithm gpuopt_algorithm_conjugate_gradient = {
     .report_keys = cg_report_keys,
     .state_size = sizeof(cg_state),
     .init = cg_init,
-    .ask = cg_ask,
+    .ask = local_ask,
     .tell = cg_tell,
 };

@@ -10,6 +10,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "lbfgsb.h"
@@ -250,17 +251,14 @@ static gpuopt_status advance(gpuopt_run *run)
     }
 }
 
-static gpuopt_status lbfgsb_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    return local_probe_ask(run, &st_of(run)->probe, batch);
-}
-
 static gpuopt_status lbfgsb_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
     return local_drive(run, &st_of(run)->probe, batch, advance);
 }
 
 /* -------------------------------------------------------------- descriptor */
+
+_Static_assert(offsetof(lbfgsb_state, probe) == 0, "local_ask finds the probe at the state's start");
 
 static const char *const lbfgsb_aliases[] = {"scipy_lbfgsb", NULL};
 static const char *const lbfgsb_report_keys[] = LOCAL_REPORT_KEYS;
@@ -289,6 +287,6 @@ const gpuopt_algorithm gpuopt_algorithm_lbfgsb = {
     .report_keys = lbfgsb_report_keys,
     .state_size = sizeof(lbfgsb_state),
     .init = lbfgsb_init,
-    .ask = lbfgsb_ask,
+    .ask = local_ask,
     .tell = lbfgsb_tell,
 };

@@ -18,6 +18,7 @@
  *      multiplier), convergence tests on |pg|, |f_k - f_k-1| and |x_k - x_k-1|. */
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1133,17 +1134,14 @@ static gpuopt_status tn_init(gpuopt_run *run)
     return GPUOPT_SUCCESS;
 }
 
-static gpuopt_status tn_ask(gpuopt_run *run, gpuopt_batch *batch)
-{
-    return local_probe_ask(run, &st_of(run)->probe, batch);
-}
-
 static gpuopt_status tn_tell(gpuopt_run *run, const gpuopt_batch *batch)
 {
     return local_drive(run, &st_of(run)->probe, batch, advance);
 }
 
 /* -------------------------------------------------------------- descriptor */
+
+_Static_assert(offsetof(tn_state, probe) == 0, "local_ask finds the probe at the state's start");
 
 static const char *const tn_aliases[] = {"scipy_truncated_newton", NULL};
 static const char *const tn_report_keys[] = LOCAL_REPORT_KEYS;
@@ -1171,6 +1169,6 @@ const gpuopt_algorithm gpuopt_algorithm_truncated_newton = {
     .report_keys = tn_report_keys,
     .state_size = sizeof(tn_state),
     .init = tn_init,
-    .ask = tn_ask,
+    .ask = local_ask,
     .tell = tn_tell,
 };

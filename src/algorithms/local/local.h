@@ -56,6 +56,8 @@ void local_probe_request(local_probe *p, int kind);
 /* 0 when the pending request is completed on the host (local_probe_on_host) without a batch. */
 int local_probe_needs_batch(const local_probe *p);
 gpuopt_status local_probe_ask(gpuopt_run *run, local_probe *p, gpuopt_batch *batch);
+/* The ask of a solver whose state struct begins with its local_probe (every local solver's). */
+gpuopt_status local_ask(gpuopt_run *run, gpuopt_batch *batch);
 /* Reads the batch's values into `value` and, for gradient requests, the gradient. A failing
  * user gradient gives GPUOPT_ERR_CALLBACK; a non-finite gradient GPUOPT_ERR_NONFINITE_CRITERION
  * under error_handling=raise, gradient_ok = 0 under continue. */

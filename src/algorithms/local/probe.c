@@ -267,3 +267,8 @@ gpuopt_status local_drive(gpuopt_run *run, local_probe *p, const gpuopt_batch *b
     }
     return st;
 }
+
+gpuopt_status local_ask(gpuopt_run *run, gpuopt_batch *batch)
+{
+    return local_probe_ask(run, (local_probe *)run->state, batch);
+}
